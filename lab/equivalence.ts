@@ -1,0 +1,57 @@
+// Before any load: every variant must give the same answer for the same parameters.
+// Each variant gets its own in-process app on 127.0.0.1:0 and one real HTTP request.
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../server/app.js';
+import type { Lesson, Params } from '../server/lesson-types.js';
+import { toQueryString } from '../server/params.js';
+
+export interface Answer {
+  variant: string;
+  status: number;
+  body: string;
+}
+
+export async function fetchAnswers(lesson: Lesson, params: Params): Promise<Answer[]> {
+  const answers: Answer[] = [];
+  for (const variant of lesson.variants) {
+    const { app, metrics, path } = createApp({ lesson, variant, instrumented: false });
+    const server = app.listen(0, '127.0.0.1');
+    try {
+      await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+      const { port } = server.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}${path}${toQueryString(params)}`);
+      answers.push({ variant: variant.name, status: response.status, body: await response.text() });
+    } finally {
+      metrics.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+  return answers;
+}
+
+/** Returns the first answer that differs from the baseline's, or null when all agree. */
+export function findMismatch(answers: readonly Answer[]): { baseline: Answer; other: Answer } | null {
+  const [baseline, ...others] = answers;
+  if (!baseline) return null;
+  const canonical = (answer: Answer): string => `${answer.status} ${canonicalJson(answer.body)}`;
+  const other = others.find((answer) => canonical(answer) !== canonical(baseline));
+  return other ? { baseline, other } : null;
+}
+
+/** JSON with sorted keys, so key order never makes two equal answers differ. */
+function canonicalJson(text: string): string {
+  try {
+    return JSON.stringify(sortKeys(JSON.parse(text)));
+  } catch {
+    return text;
+  }
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sortKeys(v)]));
+  }
+  return value;
+}

@@ -1,0 +1,48 @@
+// Talks to a running lesson server's /__lab routes: metrics, reset, and draining.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
+
+async function labRequest(port: number, route: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
+  const response = await fetch(`http://127.0.0.1:${port}${route}`, { method, signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}`);
+  return response.json();
+}
+
+export async function fetchMetrics(port: number): Promise<LabMetricsSnapshot> {
+  return (await labRequest(port, '/__lab/metrics')) as LabMetricsSnapshot;
+}
+
+export async function resetMetrics(port: number): Promise<void> {
+  await labRequest(port, '/__lab/reset', 'POST');
+}
+
+/**
+ * Waits until no lesson request is in flight, at most `timeoutMs`. When the load stops,
+ * requests queued behind a held lock keep running and would poison the next measurement.
+ * @returns whether the server drained in time
+ */
+export async function waitForDrain(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const metrics = await fetchMetrics(port);
+    if (metrics.requests.inFlight === 0) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(100);
+  }
+}
+
+/** Per-request CPU and GC cost between two snapshots of the same server. */
+export function perRequestCosts(before: LabMetricsSnapshot, after: LabMetricsSnapshot): {
+  requests: number;
+  cpuMsPerRequest: number | null;
+  gcMsPerRequest: number | null;
+} {
+  const requests = after.requests.completed - before.requests.completed;
+  if (requests <= 0) return { requests, cpuMsPerRequest: null, gcMsPerRequest: null };
+  const cpuMs = after.cpu.userMs + after.cpu.systemMs - (before.cpu.userMs + before.cpu.systemMs);
+  return {
+    requests,
+    cpuMsPerRequest: cpuMs / requests,
+    gcMsPerRequest: after.instrumented ? (after.gc.totalMs - before.gc.totalMs) / requests : null,
+  };
+}

@@ -1,0 +1,44 @@
+// Where things are: the project (sources, compiled JS) and HOTPATH_HOME (results, flame graphs).
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root, found from this file whether it runs from lab/ (vitest) or dist/lab/. */
+export const projectRoot = (() => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const up = path.basename(path.dirname(here)) === 'dist' ? '../..' : '..';
+  return path.resolve(here, up);
+})();
+
+/** Compiled server entry point; profiled runs use compiled JS so frames point at real lines. */
+export const serverMain = path.join(projectRoot, 'dist', 'server', 'main.js');
+
+/** Holds results/ and flamegraphs/; tests point it at a temp dir. */
+export function hotpathHome(): string {
+  return path.resolve(process.env.HOTPATH_HOME ?? projectRoot);
+}
+
+export function resultsDir(lessonId: number): string {
+  return path.join(hotpathHome(), 'results', `lesson-${pad2(lessonId)}`);
+}
+
+export function flamegraphsDir(): string {
+  return path.join(hotpathHome(), 'flamegraphs');
+}
+
+/** `YYYYMMDD-HHMMSS-<4 hex>`, in UTC so runs sort the same everywhere. */
+export function newRunId(now = new Date()): string {
+  const iso = now.toISOString();
+  const stamp = `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** A path relative to the project root when it lies inside it (as the run record wants). */
+export function relativeToRoot(file: string): string {
+  const relative = path.relative(projectRoot, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+export function pad2(value: number): string {
+  return String(value).padStart(2, '0');
+}

@@ -1,0 +1,81 @@
+// The run record (a contract: see DESIGN.md), and writing it so no reader ever sees half a file.
+import { randomBytes } from 'node:crypto';
+import { rename, writeFile } from 'node:fs/promises';
+import type { Params } from '../server/lesson-types.js';
+import type { DriverName } from './options.js';
+import type { ProfilerName } from './server-process.js';
+import type { TopFrame } from './top-frames.js';
+
+export const SCHEMA_VERSION = 1;
+
+export interface VariantRecord {
+  /** The point's label: the variant name, or `variant@connections` in lesson 1. */
+  name: string;
+  /** The variant that served it. */
+  variant: string;
+  /** URL path with query. */
+  path: string;
+  connections: number;
+  /** Completed 2xx responses per measured second. */
+  rps: number;
+  /** Responses received, any status. */
+  requests: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  bytesPerSec: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  cpuMsPerRequest: number | null;
+  gcMsPerRequest: number | null;
+  lockWait: { acquisitions: number; p99Ms: number; maxQueue: number } | null;
+  /** The load generator's CPU, % of one core. */
+  generatorCpuPct: number;
+  profiler: ProfilerName | null;
+  /** Path relative to the project root, or null. */
+  flamegraph: string | null;
+  topFrames: TopFrame[];
+  /** Other reports, e.g. `{ "clinic-doctor": "results/…/x.html" }`. */
+  reports: Record<string, string>;
+  /** Whether the server had no request in flight before measuring. */
+  drained: boolean;
+}
+
+export interface RunRecord {
+  schemaVersion: number;
+  /** `complete`, or `aborted` when Ctrl+C stopped the run (never judged as agreeing). */
+  status: 'complete' | 'aborted';
+  lesson: { id: number; slug: string; title: string };
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  driver: DriverName;
+  machine: { cpus: number; node: string; platform: string };
+  options: { duration: number; warmup: number; connections: number; quick: boolean; driver: DriverName; flamegraph: boolean; clinic: string | null };
+  params: Params;
+  /** Point names in the order they ran. */
+  order: string[];
+  /** The trivial route at the same connections, when the lesson measures it. */
+  ceiling: { rps: number; connections: number } | null;
+  variants: VariantRecord[];
+  comparison: {
+    /** Best variant's rps over the baseline's (variants[0]); null for calibration lessons. */
+    speedup: number | null;
+    expected: Record<string, number | string | null>;
+    agreesWithTheory: boolean;
+    valid: boolean;
+    notes: string[];
+  };
+  /** The gallery page that shows this run's graphs side by side, relative to the project root. */
+  compareFlamegraphs: string | null;
+}
+
+/** Writes `file` via a temp file and a rename, so a crash leaves the old file or the new, never half. */
+export async function writeFileAtomic(file: string, contents: string): Promise<void> {
+  const temp = `${file}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
+  await writeFile(temp, contents);
+  await rename(temp, file);
+}
+
+export async function writeRunRecord(file: string, record: RunRecord): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
+}

@@ -1,0 +1,221 @@
+// Starts one lesson server in its own process group (plain, under 0x, with --cpu-prof, or under
+// a clinic tool), waits for its ready line, and stops it: SIGINT to the server itself, then
+// SIGKILL to the whole group after a grace period. Every live server is tracked so that Ctrl+C
+// of the runner stops them all.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseReadyLine } from '../server/ready-line.js';
+import { HotpathError } from './errors.js';
+import type { ClinicTool } from './options.js';
+import { serverMain } from './paths.js';
+
+const require = createRequire(import.meta.url);
+
+export type ProfilerName = '0x' | 'cpu-prof';
+
+export interface StartServerOptions {
+  lessonId: number;
+  variant: string;
+  /** Names the log file and the profile folder, e.g. `held-mutex` or `sleep@10`. */
+  label: string;
+  /** The run folder: logs, profiles and reports go below it. */
+  runDir: string;
+  profiler: ProfilerName | null;
+  clinic: ClinicTool | null;
+  /** Mirror the server's output to stderr (`--verbose`). */
+  verbose: boolean;
+  /** Extra environment, e.g. `HOTPATH_METRICS=off` for the bench. */
+  env?: Readonly<Record<string, string>>;
+}
+
+export interface StopOutcome {
+  /** 0x's flamegraph.html, when profiled with 0x and it succeeded. */
+  flamegraphHtml: string | null;
+  /** Node's .cpuprofile, when profiled with --cpu-prof. */
+  cpuProfile: string | null;
+  /** A clinic tool's HTML report. */
+  clinicReport: string | null;
+  /** True when the grace period ran out and the group had to be killed. */
+  killed: boolean;
+}
+
+export interface ServerHandle {
+  label: string;
+  /** The server's own pid (under 0x or clinic, not the launcher's). */
+  pid: number;
+  port: number;
+  /** The process the runner spawned, leader of the process group. */
+  launcherPid: number;
+  profiler: ProfilerName | null;
+  logFile: string;
+  /** @param graceMs how long to wait before SIGKILL; defaults to what the profiler needs. */
+  stop(graceMs?: number): Promise<StopOutcome>;
+}
+
+const READY_TIMEOUT_MS = { plain: 15_000, profiled: 60_000 };
+/** How long a stopped server may take: 0x and clinic process their data after the exit. */
+const STOP_GRACE_MS = { plain: 5_000, '0x': 90_000, 'cpu-prof': 10_000, clinic: 180_000 };
+
+const live = new Set<ServerHandle>();
+
+export async function startServer(options: StartServerOptions): Promise<ServerHandle> {
+  const outputDir = path.join(options.runDir, safeName(options.label));
+  await mkdir(outputDir, { recursive: true });
+  const logFile = path.join(options.runDir, `server-${safeName(options.label)}.log`);
+  const log = createWriteStream(logFile, { flags: 'a' });
+
+  const serverArgs = [serverMain, '--lesson', String(options.lessonId), '--variant', options.variant, '--port', '0'];
+  const command = launchCommand(options, serverArgs, outputDir);
+  const child = spawn(process.execPath, command, {
+    cwd: outputDir,
+    detached: true, // its own process group: Ctrl+C on the terminal reaches the runner only
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ...options.env,
+      HOTPATH_PARENT_PID: String(process.pid),
+      NO_INSIGHT: '1', // clinic otherwise waits for an answer to its usage-statistics prompt
+    },
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stderr?.on('data', (chunk: Buffer) => mirror(log, chunk, options.verbose));
+
+  let ready: { port: number; pid: number };
+  try {
+    ready = await waitForReady(child, exited, log, options, logFile);
+  } catch (error) {
+    killGroup(child, 'SIGKILL');
+    await exited;
+    log.end();
+    throw error;
+  }
+
+  const kind = options.clinic ? 'clinic' : (options.profiler ?? 'plain');
+  const handle: ServerHandle = {
+    label: options.label,
+    pid: ready.pid,
+    port: ready.port,
+    launcherPid: child.pid ?? -1,
+    profiler: options.clinic ? null : options.profiler,
+    logFile,
+    async stop(graceMs = STOP_GRACE_MS[kind]) {
+      live.delete(handle);
+      signal(ready.pid, 'SIGINT');
+      const killed = !(await within(exited, graceMs));
+      // Sweep the group either way: 0x and clinic may leave helpers behind.
+      killGroup(child, 'SIGKILL');
+      await exited;
+      await new Promise<void>((resolve) => log.end(resolve));
+      return collectOutputs(outputDir, options, killed);
+    },
+  };
+  live.add(handle);
+  return handle;
+}
+
+/** Stops every live server at once (Ctrl+C): a short grace, then SIGKILL. */
+export async function stopAllServers(graceMs = 3_000): Promise<void> {
+  await Promise.all([...live].map((handle) => handle.stop(graceMs)));
+}
+
+/** Pids of the servers started and not yet stopped (for tests and the interrupt path). */
+export function liveServerCount(): number {
+  return live.size;
+}
+
+function launchCommand(options: StartServerOptions, serverArgs: string[], outputDir: string): string[] {
+  if (options.clinic) {
+    return [require.resolve('clinic/bin.js'), options.clinic, '--dest', outputDir, '--', process.execPath, ...serverArgs];
+  }
+  if (options.profiler === '0x') {
+    return [require.resolve('0x/cmd.js'), '--output-dir', outputDir, '--', process.execPath, ...serverArgs];
+  }
+  if (options.profiler === 'cpu-prof') {
+    return ['--cpu-prof', '--cpu-prof-dir', outputDir, ...serverArgs];
+  }
+  return serverArgs;
+}
+
+function waitForReady(
+  child: ChildProcess,
+  exited: Promise<number | null>,
+  log: WriteStream,
+  options: StartServerOptions,
+  logFile: string,
+): Promise<{ port: number; pid: number }> {
+  const timeoutMs = options.profiler || options.clinic ? READY_TIMEOUT_MS.profiled : READY_TIMEOUT_MS.plain;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const timer = setTimeout(
+      () => settle(() => reject(new HotpathError('E_SERVER', `server ${options.label} printed no ready line within ${timeoutMs / 1000} s; see ${logFile}`))),
+      timeoutMs,
+    );
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      mirror(log, `${line}\n`, options.verbose);
+      const ready = parseReadyLine(line);
+      if (ready) settle(() => resolve(ready));
+    });
+    void exited.then((code) =>
+      settle(() => reject(new HotpathError('E_SERVER', `server ${options.label} exited (code ${code}) before it was ready; see ${logFile}`))),
+    );
+  });
+}
+
+async function collectOutputs(outputDir: string, options: StartServerOptions, killed: boolean): Promise<StopOutcome> {
+  const files = await readdir(outputDir).catch(() => [] as string[]);
+  const outcome: StopOutcome = { flamegraphHtml: null, cpuProfile: null, clinicReport: null, killed };
+  if (options.clinic) {
+    const html = files.find((file) => file.endsWith('.html'));
+    outcome.clinicReport = html ? path.join(outputDir, html) : null;
+  } else if (options.profiler === '0x') {
+    if (files.includes('flamegraph.html')) outcome.flamegraphHtml = path.join(outputDir, 'flamegraph.html');
+    // 0x leaves ~17 MB of V8 logs beside the graph; the graph holds all a learner needs.
+    await Promise.all(files.filter((file) => file.startsWith('isolate-')).map((file) => rm(path.join(outputDir, file), { force: true })));
+  } else if (options.profiler === 'cpu-prof') {
+    const profile = files.find((file) => file.endsWith('.cpuprofile'));
+    outcome.cpuProfile = profile ? path.join(outputDir, profile) : null;
+  }
+  return outcome;
+}
+
+function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
+function killGroup(child: ChildProcess, name: NodeJS.Signals): void {
+  if (child.pid !== undefined) signal(-child.pid, name);
+}
+
+function mirror(log: WriteStream, chunk: Buffer | string, verbose: boolean): void {
+  log.write(chunk);
+  if (verbose) process.stderr.write(chunk);
+}
+
+function safeName(label: string): string {
+  return label.replace(/[^A-Za-z0-9._-]/g, '_');
+}

@@ -1,0 +1,39 @@
+// Leftovers of a runner that was killed (kill -9 cannot be caught): temp files and run folders
+// that never got a record. Each run folder holds `runner.pid`; a folder whose runner is dead and
+// that has no result.json is swept on the next start.
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { hotpathHome } from './paths.js';
+import { isAlive } from '../server/is-alive.js';
+
+export const RUNNER_PID_FILE = 'runner.pid';
+
+export async function markRunFolder(runDir: string): Promise<void> {
+  await writeFile(path.join(runDir, RUNNER_PID_FILE), `${process.pid}\n`);
+}
+
+/** @returns the paths it removed */
+export async function sweepLeftovers(): Promise<string[]> {
+  const removed: string[] = [];
+  const root = path.join(hotpathHome(), 'results');
+  for (const lessonDir of await list(root)) {
+    for (const runId of await list(path.join(root, lessonDir))) {
+      const runDir = path.join(root, lessonDir, runId);
+      const files = await list(runDir);
+      for (const file of files.filter((name) => name.includes('.tmp-'))) {
+        await rm(path.join(runDir, file), { force: true });
+        removed.push(path.join(runDir, file));
+      }
+      if (files.includes('result.json')) continue;
+      const pid = Number((await readFile(path.join(runDir, RUNNER_PID_FILE), 'utf8').catch(() => '')).trim());
+      if (pid > 0 && isAlive(pid)) continue; // another runner is using it right now
+      await rm(runDir, { recursive: true, force: true });
+      removed.push(runDir);
+    }
+  }
+  return removed;
+}
+
+async function list(dir: string): Promise<string[]> {
+  return readdir(dir).catch(() => []);
+}

@@ -1,0 +1,79 @@
+// Human output: colour and a live progress bar on a terminal, plain periodic lines otherwise.
+
+export type Colour = 'bold' | 'dim' | 'green' | 'red' | 'yellow' | 'cyan';
+
+const CODES: Record<Colour, [number, number]> = {
+  bold: [1, 22],
+  dim: [2, 22],
+  green: [32, 39],
+  red: [31, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+};
+
+/** How often a non-terminal gets a progress line, seconds. */
+const PLAIN_PROGRESS_EVERY_SEC = 2;
+const BAR_WIDTH = 12;
+
+export interface ProgressLine {
+  update(elapsedSec: number, rps: number): void;
+  /** Ends the bar with a final summary. */
+  done(summary: string): void;
+}
+
+export class Terminal {
+  readonly isTTY: boolean;
+  readonly #colour: boolean;
+
+  constructor(readonly stream: NodeJS.WritableStream & { isTTY?: boolean }) {
+    this.isTTY = stream.isTTY === true;
+    this.#colour = this.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  }
+
+  paint(colour: Colour, text: string): string {
+    if (!this.#colour) return text;
+    const [open, close] = CODES[colour];
+    return `\u001b[${open}m${text}\u001b[${close}m`;
+  }
+
+  line(text = ''): void {
+    this.stream.write(`${text}\n`);
+  }
+
+  /** A bar for `label` over `totalSec` seconds. */
+  progress(label: string, totalSec: number, phase: string): ProgressLine {
+    const name = label.padEnd(22);
+    if (this.isTTY) {
+      const draw = (elapsed: number, rps: number): void => {
+        const filled = Math.min(BAR_WIDTH, Math.round((elapsed / totalSec) * BAR_WIDTH));
+        const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
+        this.stream.write(`\r\u001b[2K${this.paint('cyan', '▸')} ${name} ${bar} ${Math.min(elapsed, totalSec).toFixed(0)}/${totalSec} s ${phase}  ${formatRps(rps)} req/s`);
+      };
+      draw(0, 0);
+      return {
+        update: draw,
+        done: (summary) => this.stream.write(`\r\u001b[2K${this.paint('green', '✓')} ${name} ${summary}\n`),
+      };
+    }
+    let lastPrinted = -Infinity;
+    return {
+      update: (elapsed, rps) => {
+        if (elapsed - lastPrinted < PLAIN_PROGRESS_EVERY_SEC) return;
+        lastPrinted = elapsed;
+        this.line(`  ${name} ${phase} ${elapsed.toFixed(0)}/${totalSec} s  ${formatRps(rps)} req/s`);
+      },
+      done: (summary) => this.line(`- ${name} ${summary}`),
+    };
+  }
+}
+
+export function formatRps(value: number): string {
+  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
+}
+
+/** A number for a table cell: thousands separators, sensible decimals, `–` for none. */
+export function cell(value: number | null | undefined, decimals = 1): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  return value.toFixed(decimals);
+}

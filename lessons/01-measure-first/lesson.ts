@@ -1,0 +1,69 @@
+import type { Lesson, MeasuredPoint, PlannedPoint } from '../../server/lesson-types.js';
+import { formatRate, fractionOf, littlesLawRps, percent, within } from '../../server/theory.js';
+import { sleep } from './sleep.js';
+import { trivial } from './trivial.js';
+
+/** Measured/expected band for a calibration point. Below 0.7 something other than the law is at work. */
+const TOLERANCE = [0.7, 1.1] as const;
+const CONNECTION_STEPS = [1, 10, 100];
+
+export const lesson: Lesson = {
+  id: 1,
+  slug: '01-measure-first',
+  title: 'Measure first',
+  story: { id: '001', figures: '19.5 and 820 req/s came from Locust: know what your load generator measures' },
+  watch: [
+    'req/s of the sleep route should grow with connections: connections / sleepMs (Little\'s law)',
+    'until it meets the trivial route\'s req/s: the framework\'s own ceiling on this machine',
+    'p50 vs p99: the average hides the tail; warm-up is not measured',
+  ],
+  params: [
+    { name: 'sleepMs', description: 'how long the sleep route waits before answering, ms', default: 50, min: 1, max: 2000 },
+  ],
+  variants: [
+    { name: 'sleep', summary: 'waits sleepMs, then answers: latency without CPU', create: sleep },
+    { name: 'trivial', summary: 'answers at once: the framework ceiling', create: trivial },
+  ],
+  load: { connections: 400, duration: 5, warmup: 1 },
+  profile: false,
+  measureCeiling: false,
+  equivalentAnswers: false,
+  plan: (connections) => {
+    const steps = [...CONNECTION_STEPS.filter((step) => step < connections), connections];
+    const points: PlannedPoint[] = steps.map((step) => ({ label: `sleep@${step}`, variant: 'sleep', connections: step }));
+    points.push({ label: `trivial@${connections}`, variant: 'trivial', connections });
+    return points;
+  },
+  theory: ({ params, connections }) => ({
+    headline:
+      `a route that waits ${params.sleepMs} ms serves about connections / ${params.sleepMs} ms: ` +
+      `${formatRate(littlesLawRps(1, params.sleepMs as number))} req/s per connection, ` +
+      `${formatRate(littlesLawRps(connections, params.sleepMs as number))} at ${connections}, unless the server saturates first`,
+    worstLatencyMs: params.sleepMs as number,
+  }),
+  verdict: ({ params, points }) => {
+    const ceilingPoint = points.find((point) => point.variant === 'trivial');
+    const ceiling = ceilingPoint?.rps ?? Number.POSITIVE_INFINITY;
+    const notes: string[] = [];
+    const expected: Record<string, number | string | null> = { ceilingRps: ceilingPoint?.rps ?? null };
+    let agrees = true;
+    for (const point of points.filter((p) => p.variant === 'sleep')) {
+      const law = littlesLawRps(point.connections, params.sleepMs as number);
+      const target = Math.min(law, ceiling);
+      const fraction = fractionOf(point.rps, target);
+      expected[point.label] = Math.round(target);
+      const ok = within(fraction, TOLERANCE);
+      agrees &&= ok;
+      const bound = law <= ceiling ? `${point.connections} / ${params.sleepMs} ms = ${formatRate(law)}` : `the ceiling, ${formatRate(ceiling)} (the law alone says ${formatRate(law)})`;
+      notes.push(`${point.label}: ${formatRate(point.rps)} req/s = ${percent(fraction)} of ${bound}${ok ? '' : ' — outside the expected band'}`);
+    }
+    notes.push(describeLatency(points));
+    return { expected, agreesWithTheory: agrees, notes };
+  },
+};
+
+function describeLatency(points: readonly MeasuredPoint[]): string {
+  const top = points.filter((p) => p.variant === 'sleep').at(-1);
+  if (!top) return 'no sleep point was measured';
+  return `at ${top.connections} connections p50 is ${top.latencyMs.p50} ms and p99 ${top.latencyMs.p99} ms: once the server saturates, waiting in its queue adds to every request`;
+}

@@ -1,0 +1,21 @@
+// The story's fix: a read lock (readers share it), released before the database call.
+import { collectUserIds, createClientDirectory, sumUserIds } from '../../server/client-directory.js';
+import type { VariantFactory } from '../../server/lesson-types.js';
+import { ReadWriteLock } from '../../server/rw-lock.js';
+import { simulatedDbCall } from '../../server/simulated-db.js';
+
+export const rwlockEarlyRelease: VariantFactory = (lab) => {
+  const clients = createClientDirectory();
+  const lock = new ReadWriteLock();
+  return async function rwlockEarlyReleaseHandler(params) {
+    const release = await lab.locks.timed(() => lock.acquireRead());
+    let userIds: string[];
+    try {
+      userIds = collectUserIds(clients);
+    } finally {
+      release();
+    }
+    await simulatedDbCall(params.dbMs as number);
+    return { sum: sumUserIds(userIds) };
+  };
+};

@@ -1,0 +1,22 @@
+// Only half of the story's fix: still a plain Mutex, but released as soon as the ids are read,
+// before the database call. Comparing this with fast.ts tells which change mattered.
+import { Mutex } from 'async-mutex';
+import { collectUserIds, createClientDirectory, sumUserIds } from '../../server/client-directory.js';
+import type { VariantFactory } from '../../server/lesson-types.js';
+import { simulatedDbCall } from '../../server/simulated-db.js';
+
+export const mutexEarlyRelease: VariantFactory = (lab) => {
+  const clients = createClientDirectory();
+  const mutex = new Mutex();
+  return async function mutexEarlyReleaseHandler(params) {
+    const release = await lab.locks.timed(() => mutex.acquire());
+    let userIds: string[];
+    try {
+      userIds = collectUserIds(clients);
+    } finally {
+      release();
+    }
+    await simulatedDbCall(params.dbMs as number);
+    return { sum: sumUserIds(userIds) };
+  };
+};

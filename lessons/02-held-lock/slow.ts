@@ -1,0 +1,21 @@
+// The story's first handler: the Mutex is taken, the ids read, and the lock is still held
+// through the 50 ms database call. Every request waits for every request ahead of it.
+import { Mutex } from 'async-mutex';
+import { collectUserIds, createClientDirectory, sumUserIds } from '../../server/client-directory.js';
+import type { VariantFactory } from '../../server/lesson-types.js';
+import { simulatedDbCall } from '../../server/simulated-db.js';
+
+export const heldMutex: VariantFactory = (lab) => {
+  const clients = createClientDirectory();
+  const mutex = new Mutex();
+  return async function heldMutexHandler(params) {
+    const release = await lab.locks.timed(() => mutex.acquire());
+    try {
+      const userIds = collectUserIds(clients);
+      await simulatedDbCall(params.dbMs as number);
+      return { sum: sumUserIds(userIds) };
+    } finally {
+      release();
+    }
+  };
+};

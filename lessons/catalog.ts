@@ -1,0 +1,11 @@
+// Every lesson, in order. A test checks this list against the lesson folders.
+import type { Lesson } from '../server/lesson-types.js';
+import { lesson as measureFirst } from './01-measure-first/lesson.js';
+import { lesson as heldLock } from './02-held-lock/lesson.js';
+import { lesson as cloneInLoop } from './03-clone-in-loop/lesson.js';
+
+export const lessons: readonly Lesson[] = [measureFirst, heldLock, cloneInLoop];
+
+export function findLesson(id: number): Lesson | undefined {
+  return lessons.find((lesson) => lesson.id === id);
+}

@@ -1,0 +1,65 @@
+// The default driver: autocannon, in this process. Counts 2xx live for the progress bar and
+// reports its own CPU use, so a run can tell when the generator, not the server, set the number.
+import autocannon from 'autocannon';
+import { assertLoopbackTarget, cpuMeter, type LoadDriver, type LoadOptions, type LoadResult } from './load-driver.js';
+
+export const autocannonDriver: LoadDriver = {
+  name: 'autocannon',
+  run(options: LoadOptions): Promise<LoadResult> {
+    assertLoopbackTarget(options.url);
+    return new Promise((resolve, reject) => {
+      const meter = cpuMeter();
+      let okSinceTick = 0;
+      const started = Date.now();
+      const instance = autocannon(
+        {
+          url: options.url,
+          connections: options.connections,
+          duration: options.durationSec,
+          timeout: options.timeoutSec,
+        },
+        (error, result) => {
+          clearInterval(ticker);
+          options.signal?.removeEventListener('abort', abort);
+          if (error) {
+            reject(error);
+            return;
+          }
+          const generatorCpuPct = meter.stop();
+          const durationSec = result.duration > 0 ? result.duration : options.durationSec;
+          const ok = result['2xx'];
+          resolve({
+            driver: 'autocannon',
+            requests: result.requests.total,
+            ok,
+            non2xx: result.non2xx,
+            errors: result.errors,
+            timeouts: result.timeouts,
+            durationSec,
+            rps: ok / durationSec,
+            bytesPerSec: result.throughput.total / durationSec,
+            latencyMs: {
+              p50: result.latency.p50,
+              p90: result.latency.p90,
+              p99: result.latency.p99,
+              max: result.latency.max,
+            },
+            generatorCpuPct,
+          });
+        },
+      );
+      instance.on('response', (_client: unknown, statusCode: number) => {
+        if (statusCode >= 200 && statusCode < 300) okSinceTick += 1;
+      });
+      let lastTick = started;
+      const ticker = setInterval(() => {
+        const now = Date.now();
+        options.onProgress?.({ elapsedSec: (now - started) / 1000, currentRps: (okSinceTick * 1000) / (now - lastTick) });
+        okSinceTick = 0;
+        lastTick = now;
+      }, 1000);
+      const abort = (): void => instance.stop();
+      options.signal?.addEventListener('abort', abort, { once: true });
+    });
+  },
+};

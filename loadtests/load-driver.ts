@@ -1,0 +1,73 @@
+// The interface every load driver implements, and the checks they all share.
+import { HotpathError } from '../lab/errors.js';
+
+export interface LoadOptions {
+  /** Full URL with query; must be on 127.0.0.1. */
+  url: string;
+  connections: number;
+  durationSec: number;
+  /** Per-request timeout, seconds: a request slower than this counts as a timeout. */
+  timeoutSec: number;
+  /** Called about once a second while the load runs. */
+  onProgress?: (progress: LoadProgress) => void;
+  /** Aborts the run (Ctrl+C); the driver resolves with what it has. */
+  signal?: AbortSignal;
+}
+
+export interface LoadProgress {
+  elapsedSec: number;
+  /** 2xx responses per second over the last interval. */
+  currentRps: number;
+}
+
+export interface LoadResult {
+  driver: string;
+  /** Responses received, any status. */
+  requests: number;
+  /** 2xx responses. */
+  ok: number;
+  non2xx: number;
+  /** Connection errors and timeouts. */
+  errors: number;
+  timeouts: number;
+  /** Measured seconds, as the driver timed them. */
+  durationSec: number;
+  /** Completed 2xx responses per measured second. */
+  rps: number;
+  bytesPerSec: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** The generator's own CPU use during the run, % of one core (0x overhead excluded). */
+  generatorCpuPct: number;
+}
+
+export interface LoadDriver {
+  readonly name: string;
+  run(options: LoadOptions): Promise<LoadResult>;
+}
+
+/** Drivers send load to this machine only (contract): anything else is refused before a byte. */
+export function assertLoopbackTarget(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new HotpathError('E_TARGET', `Expected an http URL on 127.0.0.1, got \`${url}\``);
+  }
+  if (parsed.protocol !== 'http:' || parsed.hostname !== '127.0.0.1') {
+    throw new HotpathError('E_TARGET', `Refusing to send load to ${parsed.host || url}: hotpath only targets 127.0.0.1`);
+  }
+  return parsed;
+}
+
+/** Measures this process's CPU use between start() and stop(), as % of one core. */
+export function cpuMeter(): { stop(): number } {
+  const cpuStart = process.cpuUsage();
+  const wallStart = process.hrtime.bigint();
+  return {
+    stop() {
+      const cpu = process.cpuUsage(cpuStart);
+      const wallUs = Number(process.hrtime.bigint() - wallStart) / 1000;
+      return wallUs > 0 ? ((cpu.user + cpu.system) / wallUs) * 100 : 0;
+    },
+  };
+}

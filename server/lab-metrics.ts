@@ -1,0 +1,93 @@
+// The numbers behind /__lab/metrics: CPU, GC, event-loop delay, heap, requests and lock waits.
+// Counters only grow (the runner subtracts two snapshots); histograms restart on reset().
+import { PerformanceObserver, monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { LockWaitStats, type LockWaitSnapshot } from './lock-wait.js';
+
+export interface LabMetricsSnapshot {
+  /** Whether GC and event-loop instrumentation is on (the bench turns it off to cost it). */
+  instrumented: boolean;
+  uptimeMs: number;
+  cpu: { userMs: number; systemMs: number };
+  gc: { count: number; totalMs: number };
+  /** Event-loop delay since the last reset, ms. */
+  eventLoopDelayMs: { mean: number; p50: number; p99: number; max: number } | null;
+  heapUsedBytes: number;
+  rssBytes: number;
+  requests: { completed: number; inFlight: number };
+  lock: LockWaitSnapshot | null;
+}
+
+export class LabMetrics {
+  readonly locks = new LockWaitStats();
+  readonly instrumented: boolean;
+  #completed = 0;
+  #inFlight = 0;
+  #gcCount = 0;
+  #gcMs = 0;
+  #gcObserver: PerformanceObserver | null = null;
+  #loopDelay: IntervalHistogram | null = null;
+
+  constructor(options: { instrumented: boolean }) {
+    this.instrumented = options.instrumented;
+    if (options.instrumented) {
+      this.#gcObserver = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          this.#gcCount += 1;
+          this.#gcMs += entry.duration;
+        }
+      });
+      this.#gcObserver.observe({ entryTypes: ['gc'] });
+      this.#loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      this.#loopDelay.enable();
+    }
+  }
+
+  /** Counts a lesson request from start to settle, so the runner can wait until none is left. */
+  async track<T>(work: () => Promise<T>): Promise<T> {
+    this.#inFlight += 1;
+    try {
+      return await work();
+    } finally {
+      this.#inFlight -= 1;
+      this.#completed += 1;
+    }
+  }
+
+  snapshot(): LabMetricsSnapshot {
+    const cpu = process.cpuUsage();
+    const memory = process.memoryUsage();
+    const delay = this.#loopDelay;
+    return {
+      instrumented: this.instrumented,
+      uptimeMs: Math.round(process.uptime() * 1000),
+      cpu: { userMs: cpu.user / 1000, systemMs: cpu.system / 1000 },
+      gc: { count: this.#gcCount, totalMs: this.#gcMs },
+      eventLoopDelayMs: delay
+        ? {
+            mean: nsToMs(delay.mean),
+            p50: nsToMs(delay.percentile(50)),
+            p99: nsToMs(delay.percentile(99)),
+            max: nsToMs(delay.max),
+          }
+        : null,
+      heapUsedBytes: memory.heapUsed,
+      rssBytes: memory.rss,
+      requests: { completed: this.#completed, inFlight: this.#inFlight },
+      lock: this.locks.used ? this.locks.snapshot() : null,
+    };
+  }
+
+  reset(): void {
+    this.#loopDelay?.reset();
+    this.locks.reset();
+  }
+
+  close(): void {
+    this.#gcObserver?.disconnect();
+    this.#loopDelay?.disable();
+  }
+}
+
+function nsToMs(ns: number): number {
+  return Number.isFinite(ns) ? ns / 1e6 : 0;
+}
