@@ -1,6 +1,6 @@
 // Flame graphs for learners: each run's graphs under flamegraphs/lesson-NN/<run-id>/, a page
 // showing them side by side, and flamegraphs/index.html linking every run's graphs.
-import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { flamegraphsDir, hotpathHome, pad2, projectRoot } from './paths.js';
 import { writeFileAtomic, type RunRecord } from './run-record.js';
@@ -11,7 +11,7 @@ export interface PublishedGraph {
   file: string;
 }
 
-/** Copies a run's graphs into the gallery; returns the published paths by label. */
+/** Moves a run's graphs into the gallery; returns the published paths by label. */
 export async function publishFlamegraphs(
   lessonId: number,
   runId: string,
@@ -22,7 +22,8 @@ export async function publishFlamegraphs(
   const published: PublishedGraph[] = [];
   for (const graph of graphs) {
     const file = path.join(dir, `${graph.label.replace(/[^A-Za-z0-9._-]/g, '_')}.html`);
-    await copyFile(graph.html, file);
+    await copyFile(graph.html, file); // copy + rm, not rename: HOTPATH_HOME may be another device
+    await rm(graph.html, { force: true });
     published.push({ label: graph.label, file });
   }
   return published;

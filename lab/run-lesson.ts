@@ -313,6 +313,8 @@ export function judgeValidity(variants: readonly VariantRecord[], ceiling: LoadR
     if (!variant.drained) notes.push(`${variant.name}: requests from the warm-up were still running when measuring began`);
   }
   if (ceiling) check('the ceiling', ceiling);
+  const busiest = Math.max(0, ...variants.map((v) => v.generatorCpuPct), ceiling?.generatorCpuPct ?? 0);
+  if (busiest <= GENERATOR_CPU_LIMIT_PCT) notes.push(`load generator: at most ${Math.round(busiest)}% of one core (limit ${GENERATOR_CPU_LIMIT_PCT}%), so it had headroom`);
   return { valid: !notes.some((note) => note.startsWith('invalid')), notes };
 }
 

@@ -71,7 +71,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
   const serverArgs = [serverMain, '--lesson', String(options.lessonId), '--variant', options.variant, '--port', '0'];
   const command = launchCommand(options, serverArgs, outputDir);
   const child = spawn(process.execPath, command, {
-    cwd: outputDir,
+    cwd: options.runDir, // not outputDir: 0x moves its logs from the working dir into the output dir
     detached: true, // its own process group: Ctrl+C on the terminal reaches the runner only
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
