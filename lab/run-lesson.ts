@@ -345,6 +345,9 @@ function printResults(t: Terminal, record: RunRecord, recordFile: string, galler
   }
   t.line();
   t.line(`${t.paint('bold', 'record')}  ${relativeToRoot(recordFile)}`);
+  for (const variant of record.variants) {
+    for (const [name, file] of Object.entries(variant.reports)) t.line(`${t.paint('bold', name)}  ${variant.name}: ${file}`);
+  }
   if (gallery) {
     t.line(`${t.paint('bold', 'graphs')}  ${relativeToRoot(gallery)}${record.compareFlamegraphs ? `  ·  side by side: ${record.compareFlamegraphs}` : ''}`);
     t.line(t.paint('dim', '        open in a browser (file://…), e.g. `xdg-open flamegraphs/index.html` or `open` on macOS'));

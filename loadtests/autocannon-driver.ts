@@ -5,7 +5,7 @@ import { assertLoopbackTarget, cpuMeter, type LoadDriver, type LoadOptions, type
 
 export const autocannonDriver: LoadDriver = {
   name: 'autocannon',
-  run(options: LoadOptions): Promise<LoadResult> {
+  async run(options: LoadOptions): Promise<LoadResult> {
     assertLoopbackTarget(options.url);
     return new Promise((resolve, reject) => {
       const meter = cpuMeter();

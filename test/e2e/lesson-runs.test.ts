@@ -1,0 +1,98 @@
+// End to end, real processes: the CLI starts real servers, drives real load, writes real graphs.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../lab/run-record.js';
+import { isAlive } from '../../server/is-alive.js';
+import { leftovers, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
+
+const E2E_TIMEOUT = 120_000;
+
+describe('npm run lesson, end to end', { timeout: E2E_TIMEOUT }, () => {
+  it('lesson 2 --quick: held Mutex at 1000/dbMs, early release 10x faster, nothing left behind', async () => {
+    // dbMs=40, not the default: the theory must follow the parameter (bound 25 req/s).
+    const run = await runCli(['2', '--quick', '--json', '--param', 'dbMs=40']);
+    const record = JSON.parse(run.stdout) as RunRecord;
+    expect(run.code).toBe(record.comparison.agreesWithTheory ? 0 : 1);
+    expect(record.params).toEqual({ dbMs: 40 });
+    const rps = Object.fromEntries(record.variants.map((v) => [v.name, v.rps]));
+    expect(rps['held-mutex']! / 25).toBeGreaterThan(0.75);
+    expect(rps['held-mutex']! / 25).toBeLessThan(1.25);
+    expect(rps['mutex-early-release']! / rps['held-mutex']!).toBeGreaterThanOrEqual(10);
+    expect(rps['rwlock-early-release']! / rps['held-mutex']!).toBeGreaterThanOrEqual(10);
+    expect(record.variants[0]?.name).toBe('held-mutex');
+    expect(record.variants[0]?.lockWait?.maxQueue).toBeGreaterThan(50);
+    expect(record.comparison.expected.heldRps).toBe(25);
+    expect(record.runId).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
+    // The record on stdout is the one on disk.
+    const onDisk = JSON.parse(readFileSync(path.join(run.home, 'results', 'lesson-02', record.runId, 'result.json'), 'utf8')) as RunRecord;
+    expect(onDisk).toEqual(record);
+    expect(startedServers(run.stderr).map((s) => s.label)).toEqual(['ceiling', 'held-mutex', 'mutex-early-release', 'rwlock-early-release']);
+    expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
+  });
+
+  it('lesson 3 --quick: two non-empty flame graphs, a side-by-side page and top frames', async () => {
+    const run = await runCli(['3', '--quick', '--json']);
+    const record = JSON.parse(run.stdout) as RunRecord;
+    expect(record.variants.map((v) => v.name)).toEqual(['clone-every-round', 'no-clone']);
+    for (const variant of record.variants) {
+      expect(variant.profiler).toBe('0x');
+      expect(variant.flamegraph).not.toBeNull();
+      const graph = path.resolve(variant.flamegraph!);
+      expect(statSync(graph).size).toBeGreaterThan(10_000);
+      expect(variant.topFrames.length).toBeGreaterThan(0);
+      expect(variant.topFrames.every((f) => f.selfPct > 0 && f.selfPct <= 100)).toBe(true);
+    }
+    // The handlers are named so the graphs and the top frames point at them.
+    expect(record.variants[0]?.topFrames.map((f) => f.name).join('\n')).toMatch(/cloneEveryRoundHandler/);
+    expect(existsSync(path.resolve(record.compareFlamegraphs!))).toBe(true);
+    expect(readFileSync(path.join(run.home, 'flamegraphs', 'index.html'), 'utf8')).toContain(record.runId);
+    // 0x's ~17 MB of V8 logs are not kept.
+    expect(run.stdout).not.toContain('isolate-');
+    expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
+  });
+
+  it('Ctrl+C mid-run: exit 130, an aborted record, no server and no port left', async () => {
+    const run = startCli(['2', '--quick']);
+    expect(await waitFor(() => /server held-mutex pid=/.test(run.stderr), 30_000)).toBe(true);
+    run.child.kill('SIGINT');
+    const code = await run.done;
+    expect(code).toBe(130);
+    expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
+    const runId = /results\/lesson-02\/(\S+)\/result\.json/.exec(run.stderr)?.[1];
+    expect(runId).toBeDefined();
+    const record = JSON.parse(readFileSync(path.join(run.home, 'results', 'lesson-02', runId!, 'result.json'), 'utf8')) as RunRecord;
+    expect(record.status).toBe('aborted');
+    expect(record.comparison.agreesWithTheory).toBe(false);
+  });
+
+  it('kill -9 of the runner: its server notices and exits within a few seconds', async () => {
+    const run = startCli(['2', '--quick']);
+    expect(await waitFor(() => startedServers(run.stderr).length > 0, 30_000)).toBe(true);
+    const [server] = startedServers(run.stderr);
+    run.child.kill('SIGKILL');
+    await run.done;
+    expect(await waitFor(() => !isAlive(server!.pid), 5_000)).toBe(true);
+  });
+});
+
+describe('npm run lesson, usage errors', () => {
+  it.each([
+    [['99'], /Unknown lesson `99`; the lessons are 1, 2, 3/],
+    [['2', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['2', '--param', 'dbMs=0'], /from 1 to 2000/],
+    [[], /Expected a lesson number/],
+  ])('%j exits 2 with one clear line', async (args, message) => {
+    const run = await runCli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
+  it('--help exits 0 and lists the lesson parameters', async () => {
+    const run = await runCli(['2', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/--param dbMs=<n>/);
+  });
+});

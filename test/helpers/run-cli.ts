@@ -1,0 +1,71 @@
+// Runs the real CLI (compiled: `npm test` builds first) in a child process with its own
+// HOTPATH_HOME, and reads back what it said about the servers it started.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot } from '../../lab/paths.js';
+import { isAlive } from '../../server/is-alive.js';
+
+export const cliPath = path.join(projectRoot, 'dist', 'lab', 'cli.js');
+
+export interface CliRun {
+  child: ChildProcess;
+  home: string;
+  stdout: string;
+  stderr: string;
+  done: Promise<number | null>;
+}
+
+export function startCli(args: readonly string[], home = mkdtempSync(path.join(os.tmpdir(), 'hotpath-test-'))): CliRun {
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    env: { ...process.env, HOTPATH_HOME: home, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const run: CliRun = { child, home, stdout: '', stderr: '', done: Promise.resolve(null) };
+  child.stdout!.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
+  run.done = new Promise((resolve) => child.once('close', (code) => resolve(code)));
+  return run;
+}
+
+export async function runCli(args: readonly string[]): Promise<CliRun & { code: number | null }> {
+  const run = startCli(args);
+  const code = await run.done;
+  return { ...run, code };
+}
+
+/** The `server <label> pid=<n> port=<n>` lines the runner printed on stderr. */
+export function startedServers(stderr: string): Array<{ label: string; pid: number; port: number }> {
+  return [...stderr.matchAll(/^server (\S+) pid=(\d+) port=(\d+)$/gm)].map((m) => ({ label: m[1]!, pid: Number(m[2]), port: Number(m[3]) }));
+}
+
+export async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (predicate()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return predicate();
+}
+
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+/** Asserts-friendly summary: servers still alive, and ports still bound. */
+export async function leftovers(stderr: string): Promise<{ alive: number[]; bound: number[] }> {
+  const servers = startedServers(stderr);
+  const alive = servers.filter((s) => isAlive(s.pid)).map((s) => s.pid);
+  const bound: number[] = [];
+  for (const server of servers) if (!(await portIsFree(server.port))) bound.push(server.port);
+  return { alive, bound };
+}

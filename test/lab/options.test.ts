@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { findLesson } from '../../lessons/catalog.js';
+import { parseCliArgs, parseLessonNumber, resolveRunOptions } from '../../lab/options.js';
+
+const heldLock = findLesson(2)!;
+
+describe('runner flags', () => {
+  it('takes the lesson defaults, and --quick shortens only time', () => {
+    const normal = resolveRunOptions(parseCliArgs(['2']), heldLock);
+    expect(normal).toMatchObject({ duration: 8, warmup: 2, connections: 100, flamegraph: true, params: { dbMs: 50 } });
+    const quick = resolveRunOptions(parseCliArgs(['2', '--quick']), heldLock);
+    expect(quick).toMatchObject({ duration: 3, warmup: 1, connections: 100, quick: true });
+    const explicit = resolveRunOptions(parseCliArgs(['2', '--quick', '--duration', '5']), heldLock);
+    expect(explicit.duration).toBe(5);
+  });
+
+  it('passes lesson parameters through validation', () => {
+    expect(resolveRunOptions(parseCliArgs(['2', '--param', 'dbMs=20']), heldLock).params).toEqual({ dbMs: 20 });
+    expect(() => resolveRunOptions(parseCliArgs(['2', '--param', 'dbMs=0']), heldLock)).toThrow(/from 1 to 2000/);
+    expect(() => resolveRunOptions(parseCliArgs(['2', '--param', 'iterations=5']), heldLock)).toThrow(/Unknown parameter/);
+    expect(() => parseCliArgs(['2', '--param', 'dbMs'])).toThrow(/name=value/);
+  });
+
+  it.each([
+    [['2', '--duration', 'abc'], /`--duration` to be a number of seconds from 1 to 600, got `abc`/],
+    [['2', '--duration', '0'], /from 1 to 600/],
+    [['2', '--connections', '1001'], /from 1 to 1000/],
+    [['2', '--connections', '2.5'], /integer/],
+    [['2', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['2', '--driver', 'locust'], /not built yet/],
+    [['2', '--clinic', 'nope'], /doctor, bubbleprof, flame, heapprofiler/],
+    [['2', '3'], /one lesson number/],
+  ])('rejects %j with a usage error', (argv, message) => {
+    expect(() => parseCliArgs(argv)).toThrow(message);
+    try {
+      parseCliArgs(argv);
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'E_USAGE', exitCode: 2 });
+    }
+  });
+
+  it('names the lessons that exist when the number is wrong', () => {
+    expect(() => parseLessonNumber('99', [1, 2, 3])).toThrow('Unknown lesson `99`; the lessons are 1, 2, 3');
+    expect(() => parseLessonNumber(undefined, [1, 2, 3])).toThrow(/Expected a lesson number/);
+  });
+
+  it('turns flame graphs off under clinic (one profiler at a time)', () => {
+    expect(resolveRunOptions(parseCliArgs(['3', '--clinic', 'doctor']), findLesson(3)!).flamegraph).toBe(false);
+  });
+});

@@ -1,0 +1,37 @@
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sweepLeftovers } from '../../lab/sweep.js';
+
+let home: string;
+const previous = process.env.HOTPATH_HOME;
+beforeEach(() => {
+  home = mkdtempSync(path.join(os.tmpdir(), 'hotpath-sweep-'));
+  process.env.HOTPATH_HOME = home;
+});
+afterEach(() => {
+  if (previous === undefined) delete process.env.HOTPATH_HOME;
+  else process.env.HOTPATH_HOME = previous;
+});
+
+function runDir(name: string, files: Record<string, string>): string {
+  const dir = path.join(home, 'results', 'lesson-02', name);
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text);
+  return dir;
+}
+
+describe('sweepLeftovers', () => {
+  it('removes run folders of dead runners that never wrote a record, and temp files', async () => {
+    const dead = runDir('dead', { 'runner.pid': '999999999\n', 'server-x.log': 'log' });
+    const finished = runDir('finished', { 'runner.pid': '999999999\n', 'result.json': '{}', 'result.json.tmp-1-abc': '{' });
+    const live = runDir('live', { 'runner.pid': `${process.pid}\n` });
+    const removed = await sweepLeftovers();
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(path.join(finished, 'result.json'))).toBe(true);
+    expect(existsSync(path.join(finished, 'result.json.tmp-1-abc'))).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(removed).toHaveLength(2);
+  });
+});

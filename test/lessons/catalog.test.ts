@@ -1,0 +1,56 @@
+// Content declared as data, checked here: every lesson folder is registered, complete, and its
+// variants compute the same answer.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lessons } from '../../lessons/catalog.js';
+import { fetchAnswers, findMismatch } from '../../lab/equivalence.js';
+import { projectRoot } from '../../lab/paths.js';
+
+const lessonsDir = path.join(projectRoot, 'lessons');
+const folders = readdirSync(lessonsDir).filter((name) => statSync(path.join(lessonsDir, name)).isDirectory());
+
+describe('lesson catalogue', () => {
+  it('registers every lesson folder, once, in order', () => {
+    expect(lessons.map((lesson) => lesson.slug)).toEqual([...folders].sort());
+    const ids = lessons.map((lesson) => lesson.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    lessons.forEach((lesson) => expect(lesson.slug.startsWith(String(lesson.id).padStart(2, '0'))).toBe(true));
+  });
+
+  it.each(lessons.map((lesson) => [lesson.slug, lesson] as const))('%s has prose, a lesson.ts and sane data', (_slug, lesson) => {
+    expect(existsSync(path.join(lessonsDir, lesson.slug, 'README.md'))).toBe(true);
+    expect(existsSync(path.join(lessonsDir, lesson.slug, 'lesson.ts'))).toBe(true);
+    expect(lesson.variants.length).toBeGreaterThanOrEqual(2);
+    for (const spec of lesson.params) {
+      expect(spec.default).toBeGreaterThanOrEqual(spec.min);
+      expect(spec.default).toBeLessThanOrEqual(spec.max);
+    }
+  });
+});
+
+describe('slow and fast variants compute the same answer', () => {
+  const comparable = lessons.filter((lesson) => lesson.equivalentAnswers);
+  it.each(comparable.map((lesson) => [lesson.slug, lesson] as const))('%s at its default parameters', async (_slug, lesson) => {
+    const params = Object.fromEntries(lesson.params.map((spec) => [spec.name, spec.default]));
+    const answers = await fetchAnswers(lesson, params);
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    expect(findMismatch(answers)).toBeNull();
+  });
+
+  it.each(comparable.map((lesson) => [lesson.slug, lesson] as const))('%s at other parameters', async (_slug, lesson) => {
+    // Small values, not the defaults: the answer must not be tuned to one input.
+    const params = Object.fromEntries(lesson.params.map((spec) => [spec.name, Math.min(spec.max, spec.min + 6)]));
+    const answers = await fetchAnswers(lesson, params);
+    expect(findMismatch(answers)).toBeNull();
+  });
+
+  it('notices a variant that answers differently', () => {
+    const mismatch = findMismatch([
+      { variant: 'slow', status: 200, body: '{"sum":6,"n":1}' },
+      { variant: 'same', status: 200, body: '{"n":1,"sum":6}' },
+      { variant: 'wrong', status: 200, body: '{"sum":7,"n":1}' },
+    ]);
+    expect(mismatch?.other.variant).toBe('wrong');
+  });
+});

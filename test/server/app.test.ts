@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { findLesson } from '../../lessons/catalog.js';
+import { createApp } from '../../server/app.js';
+import type { LabMetricsSnapshot } from '../../server/lab-metrics.js';
+import { listen, type Listening } from '../helpers/listen.js';
+
+let running: Listening | null = null;
+afterEach(async () => {
+  await running?.close();
+  running = null;
+});
+
+async function serve(lessonId: number, variantName: string): Promise<Listening & { path: string }> {
+  const lesson = findLesson(lessonId)!;
+  const variant = lesson.variants.find((v) => v.name === variantName)!;
+  const { app, path } = createApp({ lesson, variant });
+  running = await listen(app);
+  return { ...running, path };
+}
+
+describe('createApp', () => {
+  it('serves the variant and counts its requests in /__lab/metrics', async () => {
+    const server = await serve(2, 'rwlock-early-release');
+    const answer = await fetch(`${server.url}${server.path}?dbMs=1`);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ sum: 6 });
+    const metrics = (await (await fetch(`${server.url}/__lab/metrics`)).json()) as LabMetricsSnapshot;
+    expect(metrics.requests).toEqual({ completed: 1, inFlight: 0 });
+    expect(metrics.lock?.acquisitions).toBe(1);
+    expect(metrics.cpu.userMs).toBeGreaterThan(0);
+    expect(metrics.eventLoopDelayMs).not.toBeNull();
+  });
+
+  it.each([
+    ['dbMs=abc', 'dbMs', /integer from 1 to 2000/],
+    ['dbMs=999999', 'dbMs', /integer from 1 to 2000/],
+    ['dbMs=5&dbMs=6', 'dbMs', /once/],
+    ['iterations=5', 'iterations', /Unknown parameter/],
+  ])('answers %s with a 400 JSON error naming the parameter', async (query, param, message) => {
+    const server = await serve(2, 'held-mutex');
+    const response = await fetch(`${server.url}${server.path}?${query}`);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: string; param: string; allowed: string };
+    expect(body.param).toBe(param);
+    expect(body.error).toMatch(message);
+  });
+
+  it('caps iterations so one request cannot hang the server', async () => {
+    const server = await serve(3, 'no-clone');
+    const response = await fetch(`${server.url}${server.path}?iterations=10000001`);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { allowed: string }).allowed).toBe('an integer from 1 to 10000000');
+  });
+
+  it('answers unknown routes with a 404 JSON body', async () => {
+    const server = await serve(1, 'trivial');
+    const response = await fetch(`${server.url}/nope`);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: string }).error).toMatch(/lessons\/1\/trivial/);
+  });
+
+  it('counts a request queued behind a held lock as in flight until it settles', async () => {
+    const server = await serve(2, 'held-mutex');
+    const slow = [1, 2, 3].map(() => fetch(`${server.url}${server.path}?dbMs=100`));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const during = (await (await fetch(`${server.url}/__lab/metrics`)).json()) as LabMetricsSnapshot;
+    expect(during.requests.inFlight).toBe(3);
+    await Promise.all(slow);
+    const after = (await (await fetch(`${server.url}/__lab/metrics`)).json()) as LabMetricsSnapshot;
+    expect(after.requests.inFlight).toBe(0);
+    expect(after.lock?.maxQueue).toBe(2); // one holds the lock, two wait
+    // The third request waited for the two ahead of it: about 200 ms.
+    expect(after.lock?.p99Ms).toBeGreaterThan(150);
+  });
+});
