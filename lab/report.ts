@@ -1,6 +1,9 @@
-// The comparison table and the top frames, as text.
+// What a run prints: the header, the comparison table, the verdict, the top frames, the paths.
+import type { Lesson } from '../server/lesson-types.js';
+import type { RunOptions } from './options.js';
+import { relativeToRoot } from './paths.js';
 import type { RunRecord } from './run-record.js';
-import { cell } from './terminal.js';
+import { cell, type Terminal } from './terminal.js';
 
 interface Column {
   title: string;
@@ -42,3 +45,36 @@ export function renderTopFrames(record: RunRecord): string[] {
   }
   return lines;
 }
+
+export function printHeader(t: Terminal, lesson: Lesson, options: RunOptions, headline: string): void {
+  t.line(`${t.paint('bold', `hotpath · lesson ${lesson.id} · ${lesson.title}`)}    ${t.paint('dim', `story ${lesson.story.id}: ${lesson.story.figures}`)}`);
+  t.line(`${t.paint('bold', 'theory:')} ${headline}`);
+  for (const item of lesson.watch) t.line(t.paint('dim', `  watch: ${item}`));
+  const params = Object.entries(options.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  t.line(t.paint('dim', `  run: ${params || 'no params'} · ${options.connections} connections · warm-up ${options.warmup} s · ${options.duration} s measured per point · driver ${options.driver}${options.quick ? ' · quick' : ''}`));
+}
+
+export function printResults(t: Terminal, record: RunRecord, recordFile: string, gallery: string | null): void {
+  t.line();
+  for (const line of renderTable(record)) t.line(line);
+  t.line();
+  const { comparison } = record;
+  const mark = comparison.agreesWithTheory ? t.paint('green', '✓ agrees with theory') : t.paint('red', comparison.valid ? '✗ disagrees with theory' : '✗ invalid run');
+  t.line(`${t.paint('bold', 'verdict')} ${mark}${comparison.speedup !== null ? ` · speedup ${comparison.speedup}x` : ''}`);
+  for (const note of comparison.notes) t.line(`  ${note}`);
+  const frames = renderTopFrames(record);
+  if (frames.length > 0) {
+    t.line();
+    for (const line of frames) t.line(line);
+  }
+  t.line();
+  t.line(`${t.paint('bold', 'record')}  ${relativeToRoot(recordFile)}`);
+  for (const variant of record.variants) {
+    for (const [name, file] of Object.entries(variant.reports)) t.line(`${t.paint('bold', name)}  ${variant.name}: ${file}`);
+  }
+  if (gallery) {
+    t.line(`${t.paint('bold', 'graphs')}  ${relativeToRoot(gallery)}${record.compareFlamegraphs ? `  ·  side by side: ${record.compareFlamegraphs}` : ''}`);
+    t.line(t.paint('dim', '        open in a browser (file://…), e.g. `xdg-open flamegraphs/index.html` or `open` on macOS'));
+  }
+}
+

@@ -1,6 +1,6 @@
 // Driver honesty: real load against tiny real servers that misbehave on purpose.
 import { afterEach, describe, expect, it } from 'vitest';
-import { judgeValidity } from '../../lab/run-lesson.js';
+import { judgeValidity } from '../../lab/build-record.js';
 import type { VariantRecord } from '../../lab/run-record.js';
 import { autocannonDriver } from '../../loadtests/autocannon-driver.js';
 import { listen, type Listening } from '../helpers/listen.js';

@@ -1,0 +1,143 @@
+// `npm run bench`: the performance figures, measured side by side in one run (never in npm test).
+//   1. measured/theory for lessons 1 and 2
+//   2. lesson 3's slow/fast ratio, with its spread over repetitions
+//   3. what /__lab/metrics' instrumentation costs a fast endpoint (on vs off, interleaved)
+//   4. what 0x costs (profiled vs unprofiled, interleaved)
+// Records go to a temp HOTPATH_HOME unless one is set, so the learner's gallery stays theirs.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { findLesson } from '../lessons/catalog.js';
+import { measurePoint, type RunIo } from '../lab/measure-point.js';
+import { parseCliArgs, resolveRunOptions } from '../lab/options.js';
+import { runLesson } from '../lab/run-lesson.js';
+import type { RunRecord } from '../lab/run-record.js';
+import { Terminal } from '../lab/terminal.js';
+import { autocannonDriver } from '../loadtests/autocannon-driver.js';
+import { TRIVIAL_PATH } from '../server/app.js';
+import type { Lesson } from '../server/lesson-types.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' } } });
+const quick = values.quick ?? false;
+const reps = Number(values.reps ?? 3);
+const seconds = quick ? 3 : 5;
+
+process.env.HOTPATH_HOME ??= mkdtempSync(path.join(os.tmpdir(), 'hotpath-bench-'));
+const scratch = path.join(process.env.HOTPATH_HOME, 'bench');
+mkdirSync(scratch, { recursive: true });
+const io: RunIo = { terminal: new Terminal(process.stderr), diagnostics: () => {} };
+const out: string[] = [];
+const say = (line = ''): void => {
+  out.push(line);
+  process.stderr.write(`${line}\n`);
+};
+
+function lessonById(id: number): Lesson {
+  const lesson = findLesson(id);
+  if (!lesson) throw new Error(`no lesson ${id}`);
+  return lesson;
+}
+
+async function runQuietly(id: number, argv: string[]): Promise<RunRecord> {
+  const lesson = lessonById(id);
+  const options = resolveRunOptions(parseCliArgs([String(id), ...argv, ...(quick ? ['--quick'] : [])]), lesson);
+  return (await runLesson(lesson, options, io)).record;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const f1 = (value: number): string => value.toFixed(1);
+const spread = (values: readonly number[], digits = 2): string => `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
+
+async function theoryFigures(): Promise<void> {
+  for (const id of [1, 2]) {
+    const record = await runQuietly(id, []);
+    say(`lesson ${id} · ${record.lesson.title} (${record.options.connections} connections, ${record.options.duration} s per point)`);
+    const expected = record.comparison.expected;
+    for (const variant of record.variants) {
+      const theory = id === 1 ? expected[variant.name] : variant.name === 'held-mutex' ? expected.heldRps : expected.releasedRps;
+      const ratio = typeof theory === 'number' && theory > 0 ? variant.rps / theory : null;
+      say(`  ${variant.name.padEnd(22)} ${f1(variant.rps).padStart(9)} req/s  theory ${String(theory).padStart(7)}  measured/theory ${ratio === null ? 'n/a' : ratio.toFixed(2)}`);
+    }
+    if (record.ceiling) say(`  ceiling (trivial route) ${f1(record.ceiling.rps)} req/s`);
+    say(`  verdict: ${record.comparison.agreesWithTheory ? 'agrees' : 'disagrees'}${record.comparison.valid ? '' : ' (invalid)'}`);
+  }
+}
+
+async function cloneRatio(): Promise<void> {
+  const ratios: number[] = [];
+  const gc: Array<[number, number]> = [];
+  for (let rep = 0; rep < reps; rep += 1) {
+    const record = await runQuietly(3, ['--no-flamegraph', '--duration', String(seconds)]);
+    const [slow, fast] = record.variants;
+    if (!slow || !fast || slow.rps <= 0) throw new Error('lesson 3 measured nothing');
+    ratios.push(fast.rps / slow.rps);
+    gc.push([slow.gcMsPerRequest ?? Number.NaN, fast.gcMsPerRequest ?? Number.NaN]);
+  }
+  say(`lesson 3 · no-clone / clone-every-round req/s over ${reps} runs (unprofiled): median ${median(ratios).toFixed(2)}x, spread ${spread(ratios)}`);
+  say(`  gc ms/req: clone ${gc.map(([s]) => s.toFixed(2)).join(', ')} · no-clone ${gc.map(([, x]) => x.toFixed(3)).join(', ')}`);
+}
+
+/** Measures one endpoint in a fresh server, `reps` times for each setting, settings interleaved. */
+async function interleaved(
+  lessonId: number,
+  variant: string,
+  pathWithQuery: string,
+  connections: number,
+  settings: Record<string, { profiler: '0x' | null; env?: Record<string, string> }>,
+): Promise<Record<string, number[]>> {
+  const rps: Record<string, number[]> = Object.fromEntries(Object.keys(settings).map((name) => [name, []]));
+  for (let rep = 0; rep < reps; rep += 1) {
+    for (const [name, setting] of Object.entries(settings)) {
+      const result = await measurePoint({
+        lessonId, warmup: 1, duration: seconds, clinic: null, verbose: false, serverEnv: setting.env, io,
+        driver: autocannonDriver, runDir: mkdtempSync(path.join(scratch, 'run-')), timeoutSec: 10,
+        point: { label: `${variant}-${name}`, variant, connections }, pathWithQuery, profiler: setting.profiler,
+        warmupConnections: connections,
+      });
+      rps[name]!.push(result.record.rps);
+    }
+  }
+  return rps;
+}
+
+async function metricsCost(): Promise<void> {
+  const rps = await interleaved(1, 'trivial', TRIVIAL_PATH, 100, {
+    off: { profiler: null, env: { HOTPATH_METRICS: 'off' } },
+    on: { profiler: null },
+  });
+  const off = median(rps.off!);
+  const on = median(rps.on!);
+  say(`/__lab/metrics instrumentation on a trivial route (100 connections, ${reps} interleaved runs each):`);
+  say(`  off ${f1(off)} req/s (${spread(rps.off!, 0)}) · on ${f1(on)} req/s (${spread(rps.on!, 0)}) · cost ${((1 - on / off) * 100).toFixed(1)}% of rps (target < 5%)`);
+}
+
+async function zeroXOverhead(): Promise<void> {
+  const rps = await interleaved(3, 'no-clone', '/lessons/3/no-clone?iterations=1000000', 1, {
+    plain: { profiler: null },
+    '0x': { profiler: '0x' },
+  });
+  const plain = median(rps.plain!);
+  const profiled = median(rps['0x']!);
+  say(`0x overhead on lesson 3 no-clone (1 connection, ${reps} interleaved runs each):`);
+  say(`  unprofiled ${f1(plain)} req/s (${spread(rps.plain!, 1)}) · under 0x ${f1(profiled)} req/s (${spread(rps['0x']!, 1)}) · profiled/unprofiled ${(profiled / plain).toFixed(2)}`);
+}
+
+const started = Date.now();
+say(`hotpath bench · ${os.availableParallelism()} cpus · node ${process.version} · ${quick ? 'quick' : 'default'} durations · ${reps} repetitions`);
+say();
+await theoryFigures();
+say();
+await cloneRatio();
+say();
+await metricsCost();
+say();
+await zeroXOverhead();
+say();
+say(`bench took ${Math.round((Date.now() - started) / 1000)} s; records under ${process.env.HOTPATH_HOME}`);
+process.stdout.write(`\n${out.join('\n')}\n`);

@@ -1,0 +1,92 @@
+// Builds the run record from the measured points: the lesson's verdict, validity, speedup.
+import os from 'node:os';
+import type { Lesson, MeasuredPoint } from '../server/lesson-types.js';
+import type { PointResult } from './measure-point.js';
+import { round } from './measure-point.js';
+import type { RunOptions } from './options.js';
+import { SCHEMA_VERSION, type RunRecord, type VariantRecord } from './run-record.js';
+
+/** Above this share of one core, the load generator, not the server, may have set the number. */
+export const GENERATOR_CPU_LIMIT_PCT = 90;
+
+export interface BuildRecordInput {
+  lesson: Lesson;
+  options: RunOptions;
+  runId: string;
+  startedAt: string;
+  order: string[];
+  points: PointResult[];
+  /** The trivial route's measurement, when the lesson measures its ceiling. */
+  ceiling: VariantRecord | null;
+  notes: string[];
+  aborted: boolean;
+}
+
+export function buildRecord(input: BuildRecordInput): RunRecord {
+  const { lesson, options } = input;
+  const variants = input.points.map((p) => p.record);
+  const measured: MeasuredPoint[] = variants.map((v) => ({
+    label: v.name,
+    variant: v.variant,
+    connections: v.connections,
+    rps: v.rps,
+    latencyMs: v.latencyMs,
+    cpuMsPerRequest: v.cpuMsPerRequest,
+    gcMsPerRequest: v.gcMsPerRequest,
+    lockWait: v.lockWait,
+  }));
+  const verdict = input.aborted
+    ? { expected: {}, agreesWithTheory: false, notes: [] }
+    : lesson.verdict({ params: options.params, connections: options.connections, ceilingRps: input.ceiling?.rps ?? null, points: measured });
+  const validity = judgeValidity(variants, input.ceiling);
+  const baseline = variants[0];
+  // Calibration lessons have no slow/fast pair, so no speedup.
+  const speedup = lesson.equivalentAnswers && baseline && baseline.rps > 0 && variants.length > 1
+    ? round(Math.max(...variants.slice(1).map((v) => v.rps)) / baseline.rps, 2)
+    : null;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    status: input.aborted ? 'aborted' : 'complete',
+    lesson: { id: lesson.id, slug: lesson.slug, title: lesson.title },
+    runId: input.runId,
+    startedAt: input.startedAt,
+    finishedAt: new Date().toISOString(),
+    driver: options.driver,
+    machine: { cpus: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    options: { duration: options.duration, warmup: options.warmup, connections: options.connections, quick: options.quick, driver: options.driver, flamegraph: options.flamegraph, clinic: options.clinic },
+    params: options.params,
+    order: input.order,
+    ceiling: input.ceiling ? { rps: input.ceiling.rps, connections: input.ceiling.connections } : null,
+    variants,
+    comparison: {
+      speedup,
+      expected: verdict.expected,
+      agreesWithTheory: verdict.agreesWithTheory && validity.valid && !input.aborted,
+      valid: validity.valid && !input.aborted,
+      notes: [...verdict.notes, ...validity.notes, ...input.notes],
+    },
+    compareFlamegraphs: null,
+  };
+}
+
+/** A run is invalid when anything failed or the generator may have been the bottleneck. */
+export function judgeValidity(variants: readonly VariantRecord[], ceiling: VariantRecord | null): { valid: boolean; notes: string[] } {
+  const notes: string[] = [];
+  const check = (name: string, v: { errors: number; timeouts: number; non2xx: number; generatorCpuPct: number }): void => {
+    if (v.timeouts > 0) notes.push(`invalid: ${name} had ${v.timeouts} timeouts`);
+    if (v.errors > v.timeouts) notes.push(`invalid: ${name} had ${v.errors - v.timeouts} connection errors`);
+    if (v.non2xx > 0) notes.push(`invalid: ${name} got ${v.non2xx} non-2xx responses`);
+    if (v.generatorCpuPct > GENERATOR_CPU_LIMIT_PCT) {
+      notes.push(`invalid: the load generator used ${Math.round(v.generatorCpuPct)}% of a core during ${name}: it, not the server, may have set the number (use fewer connections)`);
+    }
+  };
+  for (const variant of variants) {
+    check(variant.name, variant);
+    if (!variant.drained) notes.push(`${variant.name}: requests from the warm-up were still running when measuring began`);
+  }
+  if (ceiling) check('the ceiling', ceiling);
+  const busiest = Math.max(0, ...variants.map((v) => v.generatorCpuPct), ceiling?.generatorCpuPct ?? 0);
+  if (busiest <= GENERATOR_CPU_LIMIT_PCT) notes.push(`load generator: at most ${Math.round(busiest)}% of one core (limit ${GENERATOR_CPU_LIMIT_PCT}%), so it had headroom`);
+  return { valid: !notes.some((note) => note.startsWith('invalid')), notes };
+}
+

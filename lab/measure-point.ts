@@ -1,0 +1,144 @@
+// Measures one point: a fresh server (profiled or not), warm-up, drain, measured load with a
+// progress bar, metrics before and after, stop, and the top frames of its profile.
+import type { LoadDriver, LoadResult } from '../loadtests/load-driver.js';
+import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
+import type { PlannedPoint } from '../server/lesson-types.js';
+import { cpuprofileToTopFrames } from './cpuprofile-to-top-frames.js';
+import { HotpathError } from './errors.js';
+import { flamegraphHtmlToTopFrames } from './flamegraph-html-to-top-frames.js';
+import { fetchMetrics, perRequestCosts, resetMetrics, waitForDrain } from './lab-client.js';
+import type { ClinicTool } from './options.js';
+import { relativeToRoot } from './paths.js';
+import type { VariantRecord } from './run-record.js';
+import { startServer, type ProfilerName, type StopOutcome } from './server-process.js';
+import type { Terminal } from './terminal.js';
+import type { TopFrame } from './top-frames.js';
+
+export interface RunIo {
+  /** Where human output goes (stdout, or stderr with --json). */
+  terminal: Terminal;
+  /** Diagnostic lines (server pids); always stderr. */
+  diagnostics: (line: string) => void;
+  /** Aborted by Ctrl+C. */
+  signal?: AbortSignal;
+}
+
+export interface PointResult {
+  record: VariantRecord;
+  /** The raw graph to publish, if any. */
+  graphHtml: string | null;
+}
+
+export interface MeasurePointInput {
+  lessonId: number;
+  /** Warm-up seconds (0: none). */
+  warmup: number;
+  clinic: ClinicTool | null;
+  verbose: boolean;
+  /** Extra environment for the server, e.g. HOTPATH_METRICS=off. */
+  serverEnv?: Readonly<Record<string, string>>;
+  io: RunIo;
+  driver: LoadDriver;
+  runDir: string;
+  timeoutSec: number;
+  point: PlannedPoint;
+  pathWithQuery: string;
+  profiler: ProfilerName | null;
+  /** Measured seconds for this point. */
+  duration: number;
+  warmupConnections: number;
+}
+
+export async function measurePoint(input: MeasurePointInput): Promise<PointResult> {
+  const { io, driver, point, profiler } = input;
+  throwIfAborted(io.signal);
+  const server = await startServer({
+    lessonId: input.lessonId,
+    variant: point.variant,
+    label: point.label,
+    runDir: input.runDir,
+    profiler,
+    clinic: input.clinic,
+    verbose: input.verbose,
+    env: input.serverEnv,
+  });
+  io.diagnostics(`server ${point.label} pid=${server.pid} port=${server.port}`);
+  const url = `http://127.0.0.1:${server.port}${input.pathWithQuery}`;
+  let load: LoadResult;
+  let before: LabMetricsSnapshot;
+  let after: LabMetricsSnapshot;
+  let drained = true;
+  let outcome: StopOutcome;
+  try {
+    if (input.warmup > 0) {
+      await runWithProgress(io, driver, point.label, 'warm-up', { url, connections: input.warmupConnections, durationSec: input.warmup, timeoutSec: input.timeoutSec });
+      drained = await waitForDrain(server.port, 2 * input.timeoutSec * 1000);
+    }
+    throwIfAborted(io.signal);
+    await resetMetrics(server.port);
+    before = await fetchMetrics(server.port);
+    load = await runWithProgress(io, driver, point.label, 'measure', { url, connections: point.connections, durationSec: input.duration, timeoutSec: input.timeoutSec });
+    after = await fetchMetrics(server.port);
+    throwIfAborted(io.signal);
+  } finally {
+    outcome = await server.stop();
+  }
+  const costs = perRequestCosts(before, after);
+  let topFrames: TopFrame[] = [];
+  if (outcome.flamegraphHtml) topFrames = await flamegraphHtmlToTopFrames(outcome.flamegraphHtml).catch(() => []);
+  else if (outcome.cpuProfile) topFrames = await cpuprofileToTopFrames(outcome.cpuProfile);
+  const reports: Record<string, string> = {};
+  if (outcome.clinicReport && input.clinic) reports[`clinic-${input.clinic}`] = relativeToRoot(outcome.clinicReport);
+  return {
+    graphHtml: outcome.flamegraphHtml,
+    record: {
+      name: point.label,
+      variant: point.variant,
+      path: input.pathWithQuery,
+      connections: point.connections,
+      rps: round(load.rps, 2),
+      requests: load.requests,
+      errors: load.errors,
+      timeouts: load.timeouts,
+      non2xx: load.non2xx,
+      bytesPerSec: Math.round(load.bytesPerSec),
+      latencyMs: load.latencyMs,
+      cpuMsPerRequest: roundOrNull(costs.cpuMsPerRequest, 4),
+      gcMsPerRequest: roundOrNull(costs.gcMsPerRequest, 4),
+      lockWait: after.lock ? { acquisitions: after.lock.acquisitions, p99Ms: round(after.lock.p99Ms, 2), maxQueue: after.lock.maxQueue } : null,
+      generatorCpuPct: round(load.generatorCpuPct, 1),
+      profiler: outcome.cpuProfile ? 'cpu-prof' : outcome.flamegraphHtml ? '0x' : profiler,
+      flamegraph: null,
+      topFrames,
+      reports,
+      drained,
+    },
+  };
+}
+
+async function runWithProgress(
+  io: RunIo,
+  driver: LoadDriver,
+  label: string,
+  phase: 'warm-up' | 'measure',
+  load: { url: string; connections: number; durationSec: number; timeoutSec: number },
+): Promise<LoadResult> {
+  const bar = io.terminal.progress(label, load.durationSec, phase);
+  const result = await driver.run({ ...load, signal: io.signal, onProgress: (p) => bar.update(p.elapsedSec, p.currentRps) });
+  const summary = `${phase} ${load.durationSec} s · ${load.connections} conns · ${result.rps >= 100 ? Math.round(result.rps).toLocaleString('en-US') : result.rps.toFixed(1)} req/s`;
+  bar.done(phase === 'warm-up' ? io.terminal.paint('dim', summary) : summary);
+  return result;
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new HotpathError('E_INTERRUPTED', 'interrupted');
+}
+
+export function round(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  return Math.round(value * factor) / factor;
+}
+
+export function roundOrNull(value: number | null, decimals: number): number | null {
+  return value === null ? null : round(value, decimals);
+}
