@@ -1,12 +1,14 @@
 // End to end, real processes: the CLI starts real servers, drives real load, writes real graphs.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lab/run-record.js';
 import { isAlive } from '../../server/is-alive.js';
-import { leftovers, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
+import { leftovers, removeTestHomes, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
 
 const E2E_TIMEOUT = 120_000;
+
+afterAll(removeTestHomes);
 
 describe('npm run lesson, end to end', { timeout: E2E_TIMEOUT }, () => {
   it('lesson 2 --quick: held Mutex at 1000/dbMs, early release 10x faster, nothing left behind', async () => {

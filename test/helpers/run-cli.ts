@@ -1,7 +1,7 @@
 // Runs the real CLI (compiled: `npm test` builds first) in a child process with its own
 // HOTPATH_HOME, and reads back what it said about the servers it started.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +18,16 @@ export interface CliRun {
   done: Promise<number | null>;
 }
 
-export function startCli(args: readonly string[], home = mkdtempSync(path.join(os.tmpdir(), 'hotpath-test-'))): CliRun {
+const homes: string[] = [];
+
+/** Removes every HOTPATH_HOME the tests made (call from afterAll). */
+export function removeTestHomes(): void {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+}
+
+export function startCli(args: readonly string[]): CliRun {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'hotpath-test-'));
+  homes.push(home);
   const child = spawn(process.execPath, [cliPath, ...args], {
     env: { ...process.env, HOTPATH_HOME: home, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

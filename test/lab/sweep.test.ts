@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ beforeEach(() => {
   process.env.HOTPATH_HOME = home;
 });
 afterEach(() => {
+  rmSync(home, { recursive: true, force: true });
   if (previous === undefined) delete process.env.HOTPATH_HOME;
   else process.env.HOTPATH_HOME = previous;
 });
