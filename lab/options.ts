@@ -18,34 +18,33 @@ export const LIMITS = {
   connections: [1, 1000],
 } as const;
 
+/** Flags that mean the same before and after a lesson is known. */
+interface RunSwitches {
+  driver: DriverName;
+  /** Profile with 0x where the lesson profiles (`--no-flamegraph` turns it off). */
+  flamegraph: boolean;
+  json: boolean;
+  quick: boolean;
+  verbose: boolean;
+  clinic: ClinicTool | null;
+}
+
 /** Flags as typed, before a lesson is known. */
-export interface ParsedArgs {
+export interface ParsedArgs extends RunSwitches {
   help: boolean;
   lessonArg: string | undefined;
   duration?: number;
   warmup?: number;
   connections?: number;
-  driver: DriverName;
-  flamegraph: boolean;
-  json: boolean;
-  quick: boolean;
-  verbose: boolean;
-  clinic: ClinicTool | null;
   /** `--param name=value`, not yet checked against the lesson. */
   rawParams: Record<string, string>;
 }
 
 /** Everything a run needs, resolved against the lesson's defaults. */
-export interface RunOptions {
+export interface RunOptions extends RunSwitches {
   duration: number;
   warmup: number;
   connections: number;
-  driver: DriverName;
-  flamegraph: boolean;
-  json: boolean;
-  quick: boolean;
-  verbose: boolean;
-  clinic: ClinicTool | null;
   params: Params;
 }
 
