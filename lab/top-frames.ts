@@ -1,8 +1,13 @@
-// Ranking frames by self time, shared by both profile readers.
+// Ranking frames by self time, shared by both profile readers, with names a learner can follow:
+// paths relative to the project, and compiled dist/*.js locations mapped back to the .ts source.
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { projectRoot } from './paths.js';
 
 export interface TopFrame {
-  /** Function name and location, paths relative to the project. */
+  /** Function name and location, e.g. `noCloneHandler lessons/03-clone-in-loop/fast.ts:8:10`. */
   name: string;
   /** Share of all samples spent in this frame itself, 0–100. */
   selfPct: number;
@@ -17,10 +22,37 @@ export function rankSelfTime(selfByName: ReadonlyMap<string, number>, total: num
     .filter(([, self]) => self > 0)
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
-    .map(([name, self]) => ({ name: shortenFrameName(name), selfPct: Math.round((self / total) * 1000) / 10 }));
+    .map(([name, self]) => ({ name: displayFrameName(name), selfPct: Math.round((self / total) * 1000) / 10 }));
 }
 
-/** `noCloneHandler file:///…/dist/lessons/x/fast.js:8:10` → `noCloneHandler dist/lessons/x/fast.js:8:10`. */
-export function shortenFrameName(name: string): string {
+const LOCATION = /^(.*?)\s?(file:\/\/)?(\/[^\s:]+\.js):(\d+):(\d+)(.*)$/;
+const maps = new Map<string, SourceMap | null>();
+
+/**
+ * `noCloneHandler file:///…/dist/lessons/x/fast.js:4:41` → `noCloneHandler lessons/x/fast.ts:8:10`.
+ * Locations without a source map keep their place, with the project prefix dropped.
+ */
+export function displayFrameName(name: string): string {
+  const match = LOCATION.exec(name);
+  if (match) {
+    const [, fn, , file, line, column, rest] = match as unknown as [string, string, string | undefined, string, string, string, string];
+    const original = mapToSource(file, Number(line), Number(column));
+    if (original) return `${fn} ${original}${rest}`;
+  }
   return name.replaceAll(`file://${projectRoot}/`, '').replaceAll(`${projectRoot}/`, '');
+}
+
+function mapToSource(file: string, line: number, column: number): string | null {
+  if (!file.startsWith(path.join(projectRoot, 'dist') + path.sep)) return null;
+  let map = maps.get(file);
+  if (map === undefined) {
+    const mapFile = `${file}.map`;
+    map = existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))) : null;
+    maps.set(file, map);
+  }
+  // V8 positions are 1-based; source maps count from 0.
+  const entry = map?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+  if (!entry?.originalSource || entry.originalLine === undefined || entry.originalColumn === undefined) return null;
+  const source = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : path.resolve(path.dirname(file), entry.originalSource);
+  return `${path.relative(projectRoot, source)}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
 }

@@ -45,8 +45,8 @@ describe('npm run lesson, end to end', { timeout: E2E_TIMEOUT }, () => {
       expect(variant.topFrames.length).toBeGreaterThan(0);
       expect(variant.topFrames.every((f) => f.selfPct > 0 && f.selfPct <= 100)).toBe(true);
     }
-    // The handlers are named so the graphs and the top frames point at them.
-    expect(record.variants[0]?.topFrames.map((f) => f.name).join('\n')).toMatch(/cloneEveryRoundHandler/);
+    // The handlers are named, and frames are mapped back to the .ts source the learner edits.
+    expect(record.variants[0]?.topFrames.map((f) => f.name).join('\n')).toMatch(/cloneEveryRoundHandler lessons\/03-clone-in-loop\/slow\.ts:\d+:\d+/);
     expect(existsSync(path.resolve(record.compareFlamegraphs!))).toBe(true);
     expect(readFileSync(path.join(run.home, 'flamegraphs', 'index.html'), 'utf8')).toContain(record.runId);
     // 0x's ~17 MB of V8 logs are not kept.
