@@ -1,14 +1,12 @@
-// `npm run lessons`: every lesson, with a mark from its latest complete run under HOTPATH_HOME.
-import { lessons } from '../lessons/catalog.js';
+// The lesson catalogue: every lesson, marked by its latest complete run.
 import type { Lesson } from '../server/lesson-types.js';
-import { readAllRecords } from './gallery.js';
 import type { RunRecord } from './run-record.js';
-import { Terminal } from './terminal.js';
+import type { Terminal } from './terminal.js';
 
-export function catalogueLines(t: Terminal, all: readonly Lesson[], records: readonly RunRecord[]): string[] {
+/** @param records run records, newest first */
+export function catalogueLines(t: Terminal, lessons: readonly Lesson[], records: readonly RunRecord[]): string[] {
   const lines = [t.paint('bold', 'hotpath lessons'), ''];
-  for (const lesson of all) {
-    // Records come newest first.
+  for (const lesson of lessons) {
     const latest = records.find((record) => record.lesson.id === lesson.id && record.status === 'complete');
     const mark = !latest
       ? t.paint('dim', '·  not run yet')
@@ -21,6 +19,3 @@ export function catalogueLines(t: Terminal, all: readonly Lesson[], records: rea
   lines.push('', t.paint('dim', 'Options for any lesson: npm run lesson -- <n> --help'));
   return lines;
 }
-
-const terminal = new Terminal(process.stdout);
-for (const line of catalogueLines(terminal, lessons, await readAllRecords())) terminal.line(line);

@@ -81,6 +81,9 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
     after = await fetchMetrics(server.port);
     throwIfAborted(io.signal);
   } finally {
+    if (profiler === '0x' || input.clinic) {
+      io.terminal.line(io.terminal.paint('dim', `  ${point.label}: ${profiler === '0x' ? '0x is writing the flame graph' : `clinic ${input.clinic} is writing its report`} (a few seconds)…`));
+    }
     outcome = await server.stop();
   }
   const costs = perRequestCosts(before, after);
