@@ -53,7 +53,7 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
     finishedAt: new Date().toISOString(),
     driver: options.driver,
     machine: { cpus: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}` },
-    options: { duration: options.duration, warmup: options.warmup, connections: options.connections, quick: options.quick, driver: options.driver, flamegraph: options.flamegraph, clinic: options.clinic },
+    options: { duration: options.duration, warmup: options.warmup, connections: options.connections, quick: options.quick, driver: options.driver, flamegraph: lesson.profile && options.flamegraph, clinic: options.clinic },
     params: options.params,
     order: input.order,
     ceiling: input.ceiling ? { rps: input.ceiling.rps, connections: input.ceiling.connections } : null,

@@ -17,7 +17,7 @@ import { newRunId, relativeToRoot, resultsDir } from './paths.js';
 import { printHeader, printResults } from './report.js';
 import { writeRunRecord, type RunRecord, type VariantRecord } from './run-record.js';
 import { stopAllServers, type ProfilerName } from './server-process.js';
-import { markRunFolder, sweepLeftovers } from './sweep.js';
+import { markRunFolder, sweepLeftovers, unmarkRunFolder } from './sweep.js';
 import type { Terminal } from './terminal.js';
 
 export type { RunIo } from './measure-point.js';
@@ -100,6 +100,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
     if (io.signal?.aborted) {
       const record = buildRecord({ lesson, options, runId, startedAt, order, points, ceiling, notes: [...notes, 'interrupted by Ctrl+C before the run finished'], aborted: true });
       await writeRunRecord(recordFile, record);
+      await unmarkRunFolder(runDir);
       throw new HotpathError('E_INTERRUPTED', `interrupted; partial record in ${relativeToRoot(recordFile)}`);
     }
     throw error;
@@ -116,6 +117,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
     record.compareFlamegraphs = relativeToRoot(await writeComparePage(record, published));
   }
   await writeRunRecord(recordFile, record);
+  await unmarkRunFolder(runDir);
   const gallery = await writeGalleryIndex();
   printResults(t, record, recordFile, graphs.length > 0 ? gallery : null);
   return { record, recordFile };

@@ -64,7 +64,7 @@ const live = new Set<ServerHandle>();
 
 export async function startServer(options: StartServerOptions): Promise<ServerHandle> {
   const outputDir = path.join(options.runDir, safeName(options.label));
-  await mkdir(outputDir, { recursive: true });
+  if (options.profiler || options.clinic) await mkdir(outputDir, { recursive: true });
   const logFile = path.join(options.runDir, `server-${safeName(options.label)}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
 
@@ -180,8 +180,8 @@ async function collectOutputs(outputDir: string, options: StartServerOptions, ki
     outcome.clinicReport = html ? path.join(outputDir, html) : null;
   } else if (options.profiler === '0x') {
     if (files.includes('flamegraph.html')) outcome.flamegraphHtml = path.join(outputDir, 'flamegraph.html');
-    // 0x leaves ~17 MB of V8 logs beside the graph; the graph holds all a learner needs.
-    await Promise.all(files.filter((file) => file.startsWith('isolate-')).map((file) => rm(path.join(outputDir, file), { force: true })));
+    // 0x leaves ~17 MB of V8 logs and its meta.json beside the graph; the graph holds all a learner needs.
+    await Promise.all(files.filter((file) => file !== 'flamegraph.html').map((file) => rm(path.join(outputDir, file), { force: true })));
   } else if (options.profiler === 'cpu-prof') {
     const profile = files.find((file) => file.endsWith('.cpuprofile'));
     outcome.cpuProfile = profile ? path.join(outputDir, profile) : null;

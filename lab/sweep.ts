@@ -12,6 +12,11 @@ export async function markRunFolder(runDir: string): Promise<void> {
   await writeFile(path.join(runDir, RUNNER_PID_FILE), `${process.pid}\n`);
 }
 
+/** Once the record is written the folder is complete, and the marker has done its job. */
+export async function unmarkRunFolder(runDir: string): Promise<void> {
+  await rm(path.join(runDir, RUNNER_PID_FILE), { force: true });
+}
+
 /** @returns the paths it removed */
 export async function sweepLeftovers(): Promise<string[]> {
   const removed: string[] = [];

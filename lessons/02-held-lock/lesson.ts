@@ -64,6 +64,10 @@ export const lesson: Lesson = {
       const bound = releasedBound === law ? `${connections} / ${dbMs} ms = ${formatRate(law)}` : `the server's ceiling, ${formatRate(releasedBound)}`;
       notes.push(`${point.label}: ${formatRate(point.rps)} req/s = ${percent(fraction)} of ${bound}${ok ? '' : ' — outside [60%, 110%]'}`);
     }
+    if (held && held.rps > 0) {
+      // Little's law read backwards: each of the queued connections waits for all the others.
+      notes.push(`held-mutex in steady state: ${connections} connections / ${formatRate(held.rps)} req/s = ${(connections / held.rps).toFixed(1)} s per request (the measured p50 is lower while the queue fills)`);
+    }
     notes.push(...whichChangeMattered(held, points));
     return {
       expected: { heldRps: round1(heldBound), releasedRps: round1(releasedBound), lawRps: round1(law), ceilingRps },
@@ -82,7 +86,7 @@ function whichChangeMattered(held: MeasuredPoint | undefined, points: readonly M
   return [
     `Releasing early is what mattered: the same Mutex released before the await is ${releaseGain.toFixed(1)}x the held one; ` +
       `a read lock instead of a Mutex changes it by ${rwGain >= 1 ? '+' : ''}${Math.round((rwGain - 1) * 100)}% (noise-sized: a critical section without an await never overlaps another on one event loop).`,
-    'No flame graph here: the held variant spends its time waiting, not computing. Look at lock wait, or run with --clinic doctor.',
+    'No flame graph here: the held variant spends its time waiting, not computing. Look at lock wait and max queue, or run with --clinic doctor and compare its CPU and event-loop charts across the variants.',
   ];
 }
 

@@ -28,7 +28,7 @@ export const lesson: Lesson = {
   theory: ({ params, connections }) => ({
     headline:
       `both variants parse and add ${formatRate(params.iterations as number * 3)} ids per request; ` +
-      'the clone adds two short-lived arrays per round, so no-clone should serve more req/s and spend less GC time per request',
+      'the clone adds one short-lived array per round, so no-clone should serve more req/s and spend less GC time per request',
     // Generous: 1 µs per round per queued request.
     worstLatencyMs: connections * (params.iterations as number) * 0.001,
   }),
