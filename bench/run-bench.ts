@@ -15,10 +15,16 @@ import { runLesson } from '../lab/run-lesson.js';
 import type { RunRecord } from '../lab/run-record.js';
 import { Terminal } from '../lab/terminal.js';
 import { autocannonDriver } from '../loadtests/autocannon-driver.js';
-import { TRIVIAL_PATH } from '../server/app.js';
 import type { Lesson } from '../server/lesson-types.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' } } });
+const SECTIONS = ['theory', 'clone', 'metrics', '0x'] as const;
+const only = values.only?.split(',') ?? [...SECTIONS];
+const unknownSection = only.find((name) => !(SECTIONS as readonly string[]).includes(name));
+if (unknownSection) {
+  process.stderr.write(`bench: unknown section \`${unknownSection}\`; sections: ${SECTIONS.join(', ')}\n`);
+  process.exit(2);
+}
 const quick = values.quick ?? false;
 // Costs of a few percent need several interleaved runs to stand out of a shared machine's noise.
 const reps = Number(values.reps ?? 5);
@@ -96,8 +102,8 @@ async function interleaved(
   pathWithQuery: string,
   connections: number,
   settings: Record<string, { profiler: '0x' | null; env?: Record<string, string> }>,
-): Promise<Record<string, number[]>> {
-  const rps: Record<string, number[]> = Object.fromEntries(Object.keys(settings).map((name) => [name, []]));
+): Promise<Record<string, Array<{ rps: number; cpuMsPerRequest: number | null }>>> {
+  const runs: Record<string, Array<{ rps: number; cpuMsPerRequest: number | null }>> = Object.fromEntries(Object.keys(settings).map((name) => [name, []]));
   for (let rep = 0; rep < reps; rep += 1) {
     for (const [name, setting] of Object.entries(settings)) {
       const result = await measurePoint({
@@ -106,45 +112,48 @@ async function interleaved(
         point: { label: `${variant}-${name}`, variant, connections }, pathWithQuery, profiler: setting.profiler,
         warmupConnections: connections,
       });
-      rps[name]!.push(result.record.rps);
+      runs[name]!.push({ rps: result.record.rps, cpuMsPerRequest: result.record.cpuMsPerRequest });
     }
   }
-  return rps;
+  return runs;
 }
 
 async function metricsCost(): Promise<void> {
-  const rps = await interleaved(1, 'trivial', TRIVIAL_PATH, 100, {
+  // The lesson-1 trivial variant: the fastest tracked route, so the instrumentation weighs most here.
+  const runs = await interleaved(1, 'trivial', '/lessons/1/trivial', 100, {
     off: { profiler: null, env: { HOTPATH_METRICS: 'off' } },
     on: { profiler: null },
   });
-  const off = median(rps.off!);
-  const on = median(rps.on!);
-  say(`/__lab/metrics instrumentation on a trivial route (100 connections, ${reps} interleaved runs each):`);
-  say(`  off ${f1(off)} req/s (${spread(rps.off!, 0)}) · on ${f1(on)} req/s (${spread(rps.on!, 0)}) · cost ${((1 - on / off) * 100).toFixed(1)}% of rps (target < 5%)`);
+  const rps = (name: string): number[] => runs[name]!.map((run) => run.rps);
+  const cpuUs = (name: string): number[] => runs[name]!.map((run) => (run.cpuMsPerRequest ?? Number.NaN) * 1000);
+  const [offRps, onRps, offCpu, onCpu] = [median(rps('off')), median(rps('on')), median(cpuUs('off')), median(cpuUs('on'))];
+  say(`/__lab/metrics instrumentation (GC observer + event-loop delay monitor) on lesson 1's trivial route (100 connections, ${reps} interleaved runs each):`);
+  say(`  req/s: off ${f1(offRps)} (${spread(rps('off'), 0)}) · on ${f1(onRps)} (${spread(rps('on'), 0)}) · cost ${((1 - onRps / offRps) * 100).toFixed(1)}% (target < 5%)`);
+  say(`  server CPU µs/request: off ${f1(offCpu)} (${spread(cpuUs('off'), 1)}) · on ${f1(onCpu)} (${spread(cpuUs('on'), 1)}) · cost ${((onCpu / offCpu - 1) * 100).toFixed(1)}%`);
 }
 
 async function zeroXOverhead(): Promise<void> {
-  const rps = await interleaved(3, 'no-clone', '/lessons/3/no-clone?iterations=1000000', 1, {
+  const runs = await interleaved(3, 'no-clone', '/lessons/3/no-clone?iterations=1000000', 1, {
     plain: { profiler: null },
     '0x': { profiler: '0x' },
   });
-  const plain = median(rps.plain!);
-  const profiled = median(rps['0x']!);
+  const plainRps = runs.plain!.map((run) => run.rps);
+  const profiledRps = runs['0x']!.map((run) => run.rps);
+  const plain = median(plainRps);
+  const profiled = median(profiledRps);
   say(`0x overhead on lesson 3 no-clone (1 connection, ${reps} interleaved runs each):`);
-  say(`  unprofiled ${f1(plain)} req/s (${spread(rps.plain!, 1)}) · under 0x ${f1(profiled)} req/s (${spread(rps['0x']!, 1)}) · profiled/unprofiled ${(profiled / plain).toFixed(2)}`);
+  say(`  unprofiled ${f1(plain)} req/s (${spread(plainRps, 1)}) · under 0x ${f1(profiled)} req/s (${spread(profiledRps, 1)}) · profiled/unprofiled ${(profiled / plain).toFixed(2)}`);
 }
 
 const started = Date.now();
 say(`hotpath bench · ${os.availableParallelism()} cpus · node ${process.version} · ${quick ? 'quick' : 'default'} durations · ${reps} repetitions`);
 say();
-await theoryFigures();
-say();
-await cloneRatio();
-say();
-await metricsCost();
-say();
-await zeroXOverhead();
-say();
+const sections: Record<(typeof SECTIONS)[number], () => Promise<void>> = { theory: theoryFigures, clone: cloneRatio, metrics: metricsCost, '0x': zeroXOverhead };
+for (const name of SECTIONS) {
+  if (!only.includes(name)) continue;
+  await sections[name]();
+  say();
+}
 say(`bench took ${Math.round((Date.now() - started) / 1000)} s`);
 if (tempHome) rmSync(process.env.HOTPATH_HOME, { recursive: true, force: true });
 process.stdout.write(`\n${out.join('\n')}\n`);

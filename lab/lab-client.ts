@@ -21,12 +21,12 @@ export async function resetMetrics(port: number): Promise<void> {
  * requests queued behind a held lock keep running and would poison the next measurement.
  * @returns whether the server drained in time
  */
-export async function waitForDrain(port: number, timeoutMs: number): Promise<boolean> {
+export async function waitForDrain(port: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const metrics = await fetchMetrics(port);
     if (metrics.requests.inFlight === 0) return true;
-    if (Date.now() >= deadline) return false;
+    if (Date.now() >= deadline || signal?.aborted) return false;
     await sleep(100);
   }
 }

@@ -72,7 +72,7 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
   try {
     if (input.warmup > 0) {
       await runWithProgress(io, driver, point.label, 'warm-up', { url, connections: input.warmupConnections, durationSec: input.warmup, timeoutSec: input.timeoutSec });
-      drained = await waitForDrain(server.port, 2 * input.timeoutSec * 1000);
+      drained = await waitForDrain(server.port, 2 * input.timeoutSec * 1000, io.signal);
     }
     throwIfAborted(io.signal);
     await resetMetrics(server.port);

@@ -59,7 +59,9 @@ export const autocannonDriver: LoadDriver = {
         lastTick = now;
       }, 1000);
       const abort = (): void => instance.stop();
-      options.signal?.addEventListener('abort', abort, { once: true });
+      // An already-aborted signal never fires 'abort': stop at once instead of running the full time.
+      if (options.signal?.aborted) abort();
+      else options.signal?.addEventListener('abort', abort, { once: true });
     });
   },
 };
