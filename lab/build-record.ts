@@ -38,7 +38,7 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
   const verdict = input.aborted
     ? { expected: {}, agreesWithTheory: false, notes: [] }
     : lesson.verdict({ params: options.params, connections: options.connections, ceilingRps: input.ceiling?.rps ?? null, points: measured });
-  const validity = judgeValidity(variants, input.ceiling);
+  const validity = judgeValidity(variants, input.ceiling, options.driver);
   const baseline = variants[0];
   // Calibration lessons have no slow/fast pair, so no speedup.
   const speedup = lesson.equivalentAnswers && baseline && baseline.rps > 0 && variants.length > 1
@@ -53,7 +53,7 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
     finishedAt: new Date().toISOString(),
     driver: options.driver,
     machine: { cpus: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}` },
-    options: { duration: options.duration, warmup: options.warmup, connections: options.connections, quick: options.quick, driver: options.driver, flamegraph: lesson.profile && options.flamegraph, clinic: options.clinic },
+    options: { duration: options.duration, warmup: options.warmup, connections: options.connections, quick: options.quick, driver: options.driver, flamegraph: lesson.profile && options.flamegraph, clinic: options.clinic, locustWorkers: options.locustWorkers, locustUser: options.driver === 'locust' ? options.locustUser : null },
     params: options.params,
     order: input.order,
     ceiling: input.ceiling ? { rps: input.ceiling.rps, connections: input.ceiling.connections } : null,
@@ -69,16 +69,24 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
   };
 }
 
+/** What to do about a busy generator, per driver. */
+const GENERATOR_REMEDY: Record<string, string> = {
+  autocannon: 'use fewer connections',
+  locust: 'add --locust-workers or use the FastHttpUser model (--locust-user fast)',
+};
+
 /** A run is invalid when anything failed or the generator may have been the bottleneck. */
-export function judgeValidity(variants: readonly VariantRecord[], ceiling: VariantRecord | null): { valid: boolean; notes: string[] } {
+export function judgeValidity(variants: readonly VariantRecord[], ceiling: VariantRecord | null, driver = 'autocannon'): { valid: boolean; notes: string[] } {
   const notes: string[] = [];
-  const check = (name: string, v: { errors: number; timeouts: number; non2xx: number; generatorCpuPct: number }): void => {
+  const remedy = GENERATOR_REMEDY[driver] ?? 'give the load generator more CPU';
+  const check = (name: string, v: VariantRecord): void => {
     if (v.timeouts > 0) notes.push(`invalid: ${name} had ${v.timeouts} timeouts`);
     if (v.errors > v.timeouts) notes.push(`invalid: ${name} had ${v.errors - v.timeouts} connection errors`);
     if (v.non2xx > 0) notes.push(`invalid: ${name} got ${v.non2xx} non-2xx responses`);
     if (v.generatorCpuPct > GENERATOR_CPU_LIMIT_PCT) {
-      notes.push(`invalid: the load generator used ${Math.round(v.generatorCpuPct)}% of a core during ${name}: it, not the server, may have set the number (use fewer connections)`);
+      notes.push(`invalid: the load generator used ${Math.round(v.generatorCpuPct)}% of a core during ${name}: it, not the server, may have set the number (${remedy})`);
     }
+    for (const warning of v.generatorWarnings) notes.push(`invalid: during ${name} the load generator warned: ${warning} (${remedy})`);
   };
   for (const variant of variants) {
     check(variant.name, variant);
@@ -86,7 +94,9 @@ export function judgeValidity(variants: readonly VariantRecord[], ceiling: Varia
   }
   if (ceiling) check('the ceiling', ceiling);
   const busiest = Math.max(0, ...variants.map((v) => v.generatorCpuPct), ceiling?.generatorCpuPct ?? 0);
-  if (busiest <= GENERATOR_CPU_LIMIT_PCT) notes.push(`load generator: at most ${Math.round(busiest)}% of one core (limit ${GENERATOR_CPU_LIMIT_PCT}%), so it had headroom`);
+  if (busiest <= GENERATOR_CPU_LIMIT_PCT) {
+    notes.push(`load generator (${driver}): at most ${Math.round(busiest)}% of one core per process (limit ${GENERATOR_CPU_LIMIT_PCT}%), so it had headroom`);
+  }
   return { valid: !notes.some((note) => note.startsWith('invalid')), notes };
 }
 

@@ -2,7 +2,7 @@
 // showing them side by side, and flamegraphs/index.html linking every run's graphs.
 import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { flamegraphsDir, hotpathHome, pad2, projectRoot } from './paths.js';
+import { flamegraphsDir, hotpathHome, pad2, projectRoot, safeFileName } from './paths.js';
 import { writeFileAtomic, type RunRecord } from './run-record.js';
 
 export interface PublishedGraph {
@@ -21,7 +21,7 @@ export async function publishFlamegraphs(
   await mkdir(dir, { recursive: true });
   const published: PublishedGraph[] = [];
   for (const graph of graphs) {
-    const file = path.join(dir, `${graph.label.replace(/[^A-Za-z0-9._-]/g, '_')}.html`);
+    const file = path.join(dir, `${safeFileName(graph.label)}.html`);
     await copyFile(graph.html, file); // copy + rm, not rename: HOTPATH_HOME may be another device
     await rm(graph.html, { force: true });
     published.push({ label: graph.label, file });

@@ -1,5 +1,6 @@
 // Measures one point: a fresh server (profiled or not), warm-up, drain, measured load with a
 // progress bar, metrics before and after, stop, and the top frames of its profile.
+import path from 'node:path';
 import type { LoadDriver, LoadResult } from '../loadtests/load-driver.js';
 import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
 import type { PlannedPoint } from '../server/lesson-types.js';
@@ -8,7 +9,7 @@ import { HotpathError } from './errors.js';
 import { flamegraphHtmlToTopFrames } from './flamegraph-html-to-top-frames.js';
 import { fetchMetrics, perRequestCosts, resetMetrics, waitForDrain } from './lab-client.js';
 import type { ClinicTool } from './options.js';
-import { relativeToRoot } from './paths.js';
+import { relativeToRoot, safeFileName } from './paths.js';
 import type { VariantRecord } from './run-record.js';
 import { startServer, type ProfilerName, type StopOutcome } from './server-process.js';
 import type { Terminal } from './terminal.js';
@@ -64,6 +65,7 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
   });
   io.diagnostics(`server ${point.label} pid=${server.pid} port=${server.port}`);
   const url = `http://127.0.0.1:${server.port}${input.pathWithQuery}`;
+  const logFile = path.join(input.runDir, `load-${safeFileName(point.label)}.log`);
   let load: LoadResult;
   let before: LabMetricsSnapshot;
   let after: LabMetricsSnapshot;
@@ -71,13 +73,13 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
   let outcome: StopOutcome;
   try {
     if (input.warmup > 0) {
-      await runWithProgress(io, driver, point.label, 'warm-up', { url, connections: input.warmupConnections, durationSec: input.warmup, timeoutSec: input.timeoutSec });
+      await runWithProgress(io, driver, point.label, 'warm-up', { url, connections: input.warmupConnections, durationSec: input.warmup, timeoutSec: input.timeoutSec, logFile });
       drained = await waitForDrain(server.port, 2 * input.timeoutSec * 1000, io.signal);
     }
     throwIfAborted(io.signal);
     await resetMetrics(server.port);
     before = await fetchMetrics(server.port);
-    load = await runWithProgress(io, driver, point.label, 'measure', { url, connections: point.connections, durationSec: input.duration, timeoutSec: input.timeoutSec });
+    load = await runWithProgress(io, driver, point.label, 'measure', { url, connections: point.connections, durationSec: input.duration, timeoutSec: input.timeoutSec, logFile });
     after = await fetchMetrics(server.port);
     throwIfAborted(io.signal);
   } finally {
@@ -110,6 +112,7 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
       gcMsPerRequest: roundOrNull(costs.gcMsPerRequest, 4),
       lockWait: after.lock ? { acquisitions: after.lock.acquisitions, p99Ms: round(after.lock.p99Ms, 2), maxQueue: after.lock.maxQueue } : null,
       generatorCpuPct: round(load.generatorCpuPct, 1),
+      generatorWarnings: load.generatorWarnings,
       profiler: outcome.cpuProfile ? 'cpu-prof' : outcome.flamegraphHtml ? '0x' : profiler,
       flamegraph: null,
       topFrames,
@@ -124,7 +127,7 @@ async function runWithProgress(
   driver: LoadDriver,
   label: string,
   phase: 'warm-up' | 'measure',
-  load: { url: string; connections: number; durationSec: number; timeoutSec: number },
+  load: { url: string; connections: number; durationSec: number; timeoutSec: number; logFile: string },
 ): Promise<LoadResult> {
   const bar = io.terminal.progress(label, load.durationSec, phase);
   const result = await driver.run({ ...load, signal: io.signal, onProgress: (p) => bar.update(p.elapsedSec, p.currentRps) });

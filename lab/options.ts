@@ -6,7 +6,9 @@ import { HotpathError } from './errors.js';
 
 export const CLINIC_TOOLS = ['doctor', 'bubbleprof', 'flame', 'heapprofiler'] as const;
 export type ClinicTool = (typeof CLINIC_TOOLS)[number];
-export const DRIVERS = ['autocannon'] as const;
+export const DRIVERS = ['autocannon', 'locust'] as const;
+export const LOCUST_USERS = ['fast', 'story'] as const;
+export type LocustUser = (typeof LOCUST_USERS)[number];
 export type DriverName = (typeof DRIVERS)[number];
 
 /** What `--quick` means: a smoke run, same connections and profiling as the default run. */
@@ -16,6 +18,7 @@ export const LIMITS = {
   duration: [1, 600],
   warmup: [0, 600],
   connections: [1, 1000],
+  locustWorkers: [0, 16],
 } as const;
 
 /** Flags that mean the same before and after a lesson is known. */
@@ -27,6 +30,10 @@ interface RunSwitches {
   quick: boolean;
   verbose: boolean;
   clinic: ClinicTool | null;
+  /** Locust's distributed mode: a master and this many workers (0: one standalone process). */
+  locustWorkers: number;
+  /** Locust's user model: `fast` (FastHttpUser, no think time) or `story` (HttpUser, 0.5 s). */
+  locustUser: LocustUser;
 }
 
 /** Flags as typed, before a lesson is known. */
@@ -66,6 +73,8 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
         quick: { type: 'boolean' },
         verbose: { type: 'boolean' },
         clinic: { type: 'string' },
+        'locust-workers': { type: 'string' },
+        'locust-user': { type: 'string' },
         param: { type: 'string', multiple: true },
       },
     });
@@ -78,15 +87,19 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   if (positionals.length > 1) {
     throw new HotpathError('E_USAGE', `Expected one lesson number, got \`${positionals.join(' ')}\``);
   }
+  const driver = oneOf('driver', values.driver ?? 'autocannon', DRIVERS);
+  if (driver !== 'locust' && (values['locust-workers'] !== undefined || values['locust-user'] !== undefined)) {
+    throw new HotpathError('E_USAGE', '`--locust-workers` and `--locust-user` go with `--driver locust`');
+  }
   return {
     help: values.help ?? false,
     lessonArg: positionals[0],
     duration: optionalNumber('duration', values.duration, LIMITS.duration, 'seconds'),
     warmup: optionalNumber('warmup', values.warmup, LIMITS.warmup, 'seconds'),
     connections: optionalInteger('connections', values.connections, LIMITS.connections),
-    driver: oneOf('driver', values.driver ?? 'autocannon', DRIVERS, {
-      locust: 'the Locust driver is not built yet; use --driver autocannon',
-    }),
+    driver,
+    locustWorkers: optionalInteger('locust-workers', values['locust-workers'], LIMITS.locustWorkers) ?? 0,
+    locustUser: oneOf('locust-user', values['locust-user'] ?? 'fast', LOCUST_USERS),
     flamegraph: !(values['no-flamegraph'] ?? false),
     json: values.json ?? false,
     quick: values.quick ?? false,
@@ -114,8 +127,18 @@ export function resolveRunOptions(args: ParsedArgs, lesson: Lesson): RunOptions 
     quick: args.quick,
     verbose: args.verbose,
     clinic: args.clinic,
+    locustWorkers: args.locustWorkers,
+    locustUser: args.locustUser,
     params,
   };
+}
+
+/** The driver in words, e.g. `locust (FastHttpUser, 2 workers)`. */
+export function describeDriver(options: Pick<RunOptions, 'driver' | 'locustWorkers' | 'locustUser'>): string {
+  if (options.driver !== 'locust') return options.driver;
+  const user = options.locustUser === 'story' ? 'HttpUser, 0.5 s think time' : 'FastHttpUser';
+  const workers = options.locustWorkers > 0 ? `, master + ${options.locustWorkers} worker${options.locustWorkers > 1 ? 's' : ''}` : '';
+  return `locust (${user}${workers})`;
 }
 
 export function parseLessonNumber(text: string | undefined, known: readonly number[]): number {
@@ -161,8 +184,7 @@ function optionalInteger(name: string, text: string | undefined, [min, max]: rea
   return value;
 }
 
-function oneOf<T extends string>(name: string, text: string, allowed: readonly T[], hints: Record<string, string> = {}): T {
+function oneOf<T extends string>(name: string, text: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(text)) return text as T;
-  const hint = hints[text];
-  throw new HotpathError('E_USAGE', hint ? `\`--${name} ${text}\`: ${hint}` : `Expected \`--${name}\` to be one of ${allowed.join(', ')}, got \`${text}\``);
+  throw new HotpathError('E_USAGE', `Expected \`--${name}\` to be one of ${allowed.join(', ')}, got \`${text}\``);
 }

@@ -39,6 +39,11 @@ export function relativeToRoot(file: string): string {
   return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
+/** A point label as a file name: `sleep@10` → `sleep_10`. */
+export function safeFileName(label: string): string {
+  return label.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
 export function pad2(value: number): string {
   return String(value).padStart(2, '0');
 }

@@ -1,6 +1,6 @@
 // What a run prints: the header, the comparison table, the verdict, the top frames, the paths.
 import type { Lesson } from '../server/lesson-types.js';
-import type { RunOptions } from './options.js';
+import { describeDriver, type RunOptions } from './options.js';
 import { relativeToRoot } from './paths.js';
 import type { RunRecord } from './run-record.js';
 import { cell, type Terminal } from './terminal.js';
@@ -51,7 +51,7 @@ export function printHeader(t: Terminal, lesson: Lesson, options: RunOptions, he
   t.line(`${t.paint('bold', 'theory:')} ${headline}`);
   for (const item of lesson.watch) t.line(t.paint('dim', `  watch: ${item}`));
   const params = Object.entries(options.params).map(([k, v]) => `${k}=${v}`).join(' ');
-  t.line(t.paint('dim', `  run: ${params || 'no params'} · ${options.connections} connections · warm-up ${options.warmup} s · ${options.duration} s measured per point · driver ${options.driver}${options.quick ? ' · quick' : ''}`));
+  t.line(t.paint('dim', `  run: ${params || 'no params'} · ${options.connections} connections · warm-up ${options.warmup} s · ${options.duration} s measured per point · driver ${describeDriver(options)}${options.quick ? ' · quick' : ''}`));
 }
 
 export function printResults(t: Terminal, record: RunRecord, recordFile: string, gallery: string | null): void {

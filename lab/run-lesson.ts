@@ -2,7 +2,7 @@
 // tests and (later) the web console call it; only the CLI turns its outcome into an exit code.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { autocannonDriver } from '../loadtests/autocannon-driver.js';
+import { createDriver } from '../loadtests/drivers.js';
 import type { LoadDriver } from '../loadtests/load-driver.js';
 import { TRIVIAL_PATH, variantPath } from '../server/app.js';
 import type { Lesson, PlannedPoint } from '../server/lesson-types.js';
@@ -33,7 +33,8 @@ export interface RunOutcome {
 
 export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo): Promise<RunOutcome> {
   const { terminal: t } = io;
-  const driver: LoadDriver = autocannonDriver;
+  const driver: LoadDriver = createDriver(lesson, options);
+  await driver.check?.(); // a missing tool stops the run before anything is written
   const runId = newRunId();
   const startedAt = new Date().toISOString();
   const runDir = path.join(resultsDir(lesson.id), runId);

@@ -28,8 +28,10 @@ export interface VariantRecord {
   cpuMsPerRequest: number | null;
   gcMsPerRequest: number | null;
   lockWait: { acquisitions: number; p99Ms: number; maxQueue: number } | null;
-  /** The load generator's CPU, % of one core. */
+  /** The load generator's CPU, % of one core (Locust: its busiest process). */
   generatorCpuPct: number;
+  /** What the load generator itself warned about (e.g. Locust's high-CPU warning). */
+  generatorWarnings: string[];
   profiler: ProfilerName | null;
   /** Path relative to the project root, or null. */
   flamegraph: string | null;
@@ -50,7 +52,19 @@ export interface RunRecord {
   finishedAt: string;
   driver: DriverName;
   machine: { cpus: number; node: string; platform: string };
-  options: { duration: number; warmup: number; connections: number; quick: boolean; driver: DriverName; flamegraph: boolean; clinic: string | null };
+  options: {
+    duration: number;
+    warmup: number;
+    connections: number;
+    quick: boolean;
+    driver: DriverName;
+    flamegraph: boolean;
+    clinic: string | null;
+    /** Locust workers (0: standalone or not Locust). */
+    locustWorkers: number;
+    /** Locust's user model, or null for other drivers. */
+    locustUser: string | null;
+  };
   params: Params;
   /** Point names in the order they ran. */
   order: string[];

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { parseReadyLine } from '../server/ready-line.js';
 import { HotpathError } from './errors.js';
 import type { ClinicTool } from './options.js';
-import { serverMain } from './paths.js';
+import { safeFileName, serverMain } from './paths.js';
 
 const require = createRequire(import.meta.url);
 
@@ -63,9 +63,9 @@ const STOP_GRACE_MS = { plain: 5_000, '0x': 90_000, 'cpu-prof': 10_000, clinic: 
 const live = new Set<ServerHandle>();
 
 export async function startServer(options: StartServerOptions): Promise<ServerHandle> {
-  const outputDir = path.join(options.runDir, safeName(options.label));
+  const outputDir = path.join(options.runDir, safeFileName(options.label));
   if (options.profiler || options.clinic) await mkdir(outputDir, { recursive: true });
-  const logFile = path.join(options.runDir, `server-${safeName(options.label)}.log`);
+  const logFile = path.join(options.runDir, `server-${safeFileName(options.label)}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
 
   const serverArgs = [serverMain, '--lesson', String(options.lessonId), '--variant', options.variant, '--port', '0'];
@@ -214,8 +214,4 @@ function killGroup(child: ChildProcess, name: NodeJS.Signals): void {
 function mirror(log: WriteStream, chunk: Buffer | string, verbose: boolean): void {
   log.write(chunk);
   if (verbose) process.stderr.write(chunk);
-}
-
-function safeName(label: string): string {
-  return label.replace(/[^A-Za-z0-9._-]/g, '_');
 }

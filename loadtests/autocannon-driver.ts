@@ -45,6 +45,7 @@ export const autocannonDriver: LoadDriver = {
               max: result.latency.max,
             },
             generatorCpuPct,
+            generatorWarnings: [],
           });
         },
       );

@@ -12,6 +12,8 @@ export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
   /** Aborts the run (Ctrl+C); the driver resolves with what it has. */
   signal?: AbortSignal;
+  /** Where a driver that runs other processes writes their output. */
+  logFile?: string;
 }
 
 export interface LoadProgress {
@@ -36,12 +38,16 @@ export interface LoadResult {
   rps: number;
   bytesPerSec: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
-  /** The generator's own CPU use during the run, % of one core (0x overhead excluded). */
+  /** The generator's own CPU use during the run, % of one core; the busiest process for Locust. */
   generatorCpuPct: number;
+  /** What the generator itself said about being a bottleneck (Locust's high-CPU warning). */
+  generatorWarnings: string[];
 }
 
 export interface LoadDriver {
   readonly name: string;
+  /** Throws a usage-level error (exit 2) when the driver's tool is missing. */
+  check?(): Promise<void>;
   run(options: LoadOptions): Promise<LoadResult>;
 }
 

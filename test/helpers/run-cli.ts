@@ -1,7 +1,7 @@
 // Runs the real CLI (compiled: `npm test` builds first) in a child process with its own
 // HOTPATH_HOME, and reads back what it said about the servers it started.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,11 +25,11 @@ export function removeTestHomes(): void {
   for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
 }
 
-export function startCli(args: readonly string[]): CliRun {
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliRun {
   const home = mkdtempSync(path.join(os.tmpdir(), 'hotpath-test-'));
   homes.push(home);
   const child = spawn(process.execPath, [cliPath, ...args], {
-    env: { ...process.env, HOTPATH_HOME: home, NO_COLOR: '1' },
+    env: { ...process.env, HOTPATH_HOME: home, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const run: CliRun = { child, home, stdout: '', stderr: '', done: Promise.resolve(null) };
@@ -39,8 +39,8 @@ export function startCli(args: readonly string[]): CliRun {
   return run;
 }
 
-export async function runCli(args: readonly string[]): Promise<CliRun & { code: number | null }> {
-  const run = startCli(args);
+export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun & { code: number | null }> {
+  const run = startCli(args, env);
   const code = await run.done;
   return { ...run, code };
 }
@@ -68,6 +68,20 @@ export function portIsFree(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(true));
   });
+}
+
+/** Pids of Locust processes started through hotpath's launcher (tests run one file at a time). */
+export function locustLauncherPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('locust-launcher.py')) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
 }
 
 /** Asserts-friendly summary: servers still alive, and ports still bound. */

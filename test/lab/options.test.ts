@@ -27,7 +27,10 @@ describe('runner flags', () => {
     [['2', '--connections', '1001'], /from 1 to 1000/],
     [['2', '--connections', '2.5'], /integer/],
     [['2', '--frobnicate'], /Unknown option '--frobnicate'/],
-    [['2', '--driver', 'locust'], /not built yet/],
+    [['2', '--driver', 'wrk'], /`--driver` to be one of autocannon, locust/],
+    [['2', '--locust-workers', '2'], /go with `--driver locust`/],
+    [['2', '--driver', 'locust', '--locust-workers', '17'], /from 0 to 16/],
+    [['2', '--driver', 'locust', '--locust-user', 'slow'], /fast, story/],
     [['2', '--clinic', 'nope'], /doctor, bubbleprof, flame, heapprofiler/],
     [['2', '3'], /one lesson number/],
   ])('rejects %j with a usage error', (argv, message) => {

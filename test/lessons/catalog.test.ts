@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { lessons } from '../../lessons/catalog.js';
 import { fetchAnswers, findMismatch } from '../../lab/equivalence.js';
 import { projectRoot } from '../../lab/paths.js';
+import { locustfileFor } from '../../loadtests/drivers.js';
+import { LOCUSTFILES_DIR } from '../../loadtests/locust-driver.js';
 
 const lessonsDir = path.join(projectRoot, 'lessons');
 const folders = readdirSync(lessonsDir).filter((name) => statSync(path.join(lessonsDir, name)).isDirectory());
@@ -21,6 +23,7 @@ describe('lesson catalogue', () => {
   it.each(lessons.map((lesson) => [lesson.slug, lesson] as const))('%s has prose, a lesson.ts and sane data', (_slug, lesson) => {
     expect(existsSync(path.join(lessonsDir, lesson.slug, 'README.md'))).toBe(true);
     expect(existsSync(path.join(lessonsDir, lesson.slug, 'lesson.ts'))).toBe(true);
+    expect(existsSync(path.join(LOCUSTFILES_DIR, locustfileFor(lesson)))).toBe(true);
     expect(lesson.variants.length).toBeGreaterThanOrEqual(2);
     for (const spec of lesson.params) {
       expect(spec.default).toBeGreaterThanOrEqual(spec.min);

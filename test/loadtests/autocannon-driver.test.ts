@@ -18,7 +18,7 @@ function asVariant(result: Awaited<ReturnType<typeof autocannonDriver.run>>): Va
     name: 'probe', variant: 'probe', path: '/', connections: 4, rps: result.rps, requests: result.requests,
     errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, bytesPerSec: result.bytesPerSec,
     latencyMs: result.latencyMs, cpuMsPerRequest: null, gcMsPerRequest: null, lockWait: null,
-    generatorCpuPct: result.generatorCpuPct, profiler: null, flamegraph: null, topFrames: [], reports: {}, drained: true,
+    generatorCpuPct: result.generatorCpuPct, generatorWarnings: result.generatorWarnings, profiler: null, flamegraph: null, topFrames: [], reports: {}, drained: true,
   };
 }
 
@@ -64,7 +64,7 @@ describe('autocannon driver', () => {
 
   it('flags a run whose generator was above 90% of a core', () => {
     server = null;
-    const busy = { ...asVariant({ driver: 'autocannon', requests: 10, ok: 10, non2xx: 0, errors: 0, timeouts: 0, durationSec: 1, rps: 10, bytesPerSec: 0, latencyMs: { p50: 1, p90: 1, p99: 1, max: 1 }, generatorCpuPct: 97 }) };
+    const busy = { ...asVariant({ driver: 'autocannon', requests: 10, ok: 10, non2xx: 0, errors: 0, timeouts: 0, durationSec: 1, rps: 10, bytesPerSec: 0, latencyMs: { p50: 1, p90: 1, p99: 1, max: 1 }, generatorCpuPct: 97, generatorWarnings: [] }) };
     const validity = judgeValidity([busy], null);
     expect(validity.valid).toBe(false);
     expect(validity.notes.join('\n')).toMatch(/load generator used 97%/);

@@ -1,0 +1,21 @@
+// Picks the load driver a run asked for.
+import type { DriverName, LocustUser } from '../lab/options.js';
+import type { Lesson } from '../server/lesson-types.js';
+import { autocannonDriver } from './autocannon-driver.js';
+import type { LoadDriver } from './load-driver.js';
+import { createLocustDriver } from './locust-driver.js';
+
+/** Each lesson's locustfile, by convention: `02-held-lock` → `lesson_02_held_lock.py`. */
+export function locustfileFor(lesson: Pick<Lesson, 'slug'>): string {
+  return `lesson_${lesson.slug.replaceAll('-', '_')}.py`;
+}
+
+export function createDriver(
+  lesson: Lesson,
+  options: { driver: DriverName; locustWorkers: number; locustUser: LocustUser },
+): LoadDriver {
+  if (options.driver === 'locust') {
+    return createLocustDriver({ locustfile: locustfileFor(lesson), workers: options.locustWorkers, userModel: options.locustUser });
+  }
+  return autocannonDriver;
+}

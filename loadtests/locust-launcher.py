@@ -1,0 +1,49 @@
+"""Starts Locust (master, worker or standalone) with two fixes for how the runner uses it.
+
+1. Debian's python3-locust 2.12.1 ships an empty version string, and a master then rejects
+   every worker as "old (pre 2.0)". Master and workers started through this launcher report
+   the same version, so distributed mode works.
+2. Locust workers wait a minute for a master that died. When HOTPATH_PARENT_PID is set, this
+   process exits as soon as that runner is gone.
+3. Locust flushes its CSV files every 10 s, so a short run's _stats_history.csv stays empty
+   until the end. Flushing every second lets the runner show live req/s.
+
+Usage: python3 locust-launcher.py <locust arguments...>
+"""
+
+import os
+import sys
+import threading
+import time
+
+import locust
+import locust.runners
+import locust.stats
+
+DEBIAN_MISSING_VERSION = "2.12.1"
+
+if not locust.__version__:
+    locust.__version__ = locust.runners.__version__ = DEBIAN_MISSING_VERSION
+
+locust.stats.CSV_STATS_FLUSH_INTERVAL_SEC = 1
+
+
+def watch_parent(pid: int) -> None:
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(3)
+        except PermissionError:
+            pass
+        time.sleep(1)
+
+
+parent = int(os.environ.get("HOTPATH_PARENT_PID", "0"))
+if parent > 1:
+    threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()
+
+from locust.main import main  # noqa: E402  (after the version fix, which main() reads)
+
+sys.argv[0] = "locust"
+sys.exit(main())

@@ -1,0 +1,102 @@
+// Locust as the load driver, end to end with real Locust processes. Locust is optional for a
+// learner, but CI installs it: with CI=true these tests run (and fail without it), never skip.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findLesson, lessons } from '../../lessons/catalog.js';
+import type { RunRecord } from '../../lab/run-record.js';
+import { autocannonDriver } from '../../loadtests/autocannon-driver.js';
+import { locustfileFor } from '../../loadtests/drivers.js';
+import { LAUNCHER, LOCUSTFILES_DIR } from '../../loadtests/locust-driver.js';
+import { findLocust } from '../../loadtests/locust-install.js';
+import { createApp } from '../../server/app.js';
+import { listen } from '../helpers/listen.js';
+import { leftovers, locustLauncherPids, removeTestHomes, runCli, startCli, waitFor } from '../helpers/run-cli.js';
+
+const haveLocust = (() => {
+  try {
+    findLocust();
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+afterAll(removeTestHomes);
+
+describe.skipIf(!haveLocust && process.env.CI !== 'true')('--driver locust, end to end', { timeout: 150_000 }, () => {
+  it('lesson 2 --quick: held Mutex at 1000/dbMs, as autocannon measures it', async () => {
+    const run = await runCli(['2', '--quick', '--json', '--driver', 'locust']);
+    const record = JSON.parse(run.stdout) as RunRecord;
+    expect(record.driver).toBe('locust');
+    const held = record.variants.find((v) => v.name === 'held-mutex')!;
+    expect(held.rps / 20).toBeGreaterThan(0.75);
+    expect(held.rps / 20).toBeLessThan(1.25);
+    for (const early of record.variants.slice(1)) expect(early.rps / held.rps).toBeGreaterThanOrEqual(10);
+
+    // The same endpoint under autocannon, for 3 s at the same 100 connections.
+    const lesson = findLesson(2)!;
+    const { app, path: route } = createApp({ lesson, variant: lesson.variants[0]! });
+    const server = await listen(app);
+    try {
+      const autocannon = await autocannonDriver.run({ url: `${server.url}${route}?dbMs=50`, connections: 100, durationSec: 3, timeoutSec: 10 });
+      expect(held.rps / autocannon.rps).toBeGreaterThan(0.75);
+      expect(held.rps / autocannon.rps).toBeLessThan(1.25);
+    } finally {
+      await server.close();
+    }
+    expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
+    expect(locustLauncherPids()).toEqual([]);
+  });
+
+  it('a master with two workers completes and leaves no process behind', async () => {
+    const run = await runCli(['3', '--quick', '--json', '--no-flamegraph', '--driver', 'locust', '--locust-workers', '2', '--param', 'iterations=100000']);
+    expect(run.code, run.stderr).not.toBe(2);
+    const record = JSON.parse(run.stdout) as RunRecord;
+    expect(record.options.locustWorkers).toBe(2);
+    for (const variant of record.variants) {
+      expect(variant.requests).toBeGreaterThan(0);
+      expect(variant.errors + variant.non2xx).toBe(0);
+    }
+    expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
+    expect(locustLauncherPids()).toEqual([]);
+  });
+
+  it('Ctrl+C while Locust runs: exit 130 and no Locust process left', async () => {
+    const run = startCli(['2', '--quick', '--driver', 'locust', '--locust-workers', '1']);
+    expect(await waitFor(() => locustLauncherPids().length >= 2, 60_000)).toBe(true);
+    run.child.kill('SIGINT');
+    expect(await run.done).toBe(130);
+    expect(await waitFor(() => locustLauncherPids().length === 0, 5_000)).toBe(true);
+    expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
+  });
+});
+
+describe.skipIf(!haveLocust && process.env.CI !== 'true')('locustfiles', () => {
+  it.each(lessons.flatMap((lesson) => (['fast', 'story'] as const).map((model) => [locustfileFor(lesson), model] as const)))(
+    '%s loads under Locust with the %s user model',
+    (file, model) => {
+      const locust = findLocust();
+      const listed = execFileSync(locust.python[0]!, [...locust.python.slice(1), LAUNCHER, '-f', path.join(LOCUSTFILES_DIR, file), '--list'], {
+        encoding: 'utf8',
+        env: { ...process.env, HOTPATH_USER: model },
+      });
+      expect(listed).toMatch(/LessonUser/);
+    },
+  );
+});
+
+describe('--driver locust without Locust', () => {
+  it('exits 2 with one line saying how to install it, before starting anything', async () => {
+    // An empty folder as PATH: the CLI runs on this node (process.execPath), and finds no locust.
+    const emptyDir = mkdtempSync(path.join(os.tmpdir(), 'hotpath-no-locust-'));
+    const run = await runCli(['2', '--quick', '--driver', 'locust'], { PATH: emptyDir });
+    rmSync(emptyDir, { recursive: true, force: true });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/apt-get install python3-locust/);
+    expect(run.stderr).not.toMatch(/^server /m);
+  });
+});
