@@ -3,6 +3,7 @@
 //   2. lesson 3's slow/fast ratio, with its spread over repetitions
 //   3. what /__lab/metrics' instrumentation costs a fast endpoint (on vs off, interleaved)
 //   4. what 0x costs (profiled vs unprofiled, interleaved)
+//   5. the req/s Locust reaches (standalone, 1 and 2 workers) next to autocannon's
 // Records go to a temp HOTPATH_HOME unless one is set, so the learner's gallery stays theirs.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,10 +16,12 @@ import { runLesson } from '../lab/run-lesson.js';
 import type { RunRecord } from '../lab/run-record.js';
 import { Terminal } from '../lab/terminal.js';
 import { autocannonDriver } from '../loadtests/autocannon-driver.js';
+import type { LoadDriver } from '../loadtests/load-driver.js';
+import { createLocustDriver } from '../loadtests/locust-driver.js';
 import type { Lesson } from '../server/lesson-types.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' } } });
-const SECTIONS = ['theory', 'clone', 'metrics', '0x'] as const;
+const SECTIONS = ['theory', 'clone', 'metrics', '0x', 'locust'] as const;
 const only = values.only?.split(',') ?? [...SECTIONS];
 const unknownSection = only.find((name) => !(SECTIONS as readonly string[]).includes(name));
 if (unknownSection) {
@@ -95,24 +98,32 @@ async function cloneRatio(): Promise<void> {
   say(`  gc ms/req: clone ${gc.map(([s]) => s.toFixed(2)).join(', ')} · no-clone ${gc.map(([, x]) => x.toFixed(3)).join(', ')}`);
 }
 
+interface Measured {
+  rps: number;
+  cpuMsPerRequest: number | null;
+  generatorCpuPct: number;
+  valid: boolean;
+}
+
 /** Measures one endpoint in a fresh server, `reps` times for each setting, settings interleaved. */
 async function interleaved(
   lessonId: number,
   variant: string,
   pathWithQuery: string,
   connections: number,
-  settings: Record<string, { profiler: '0x' | null; env?: Record<string, string> }>,
-): Promise<Record<string, Array<{ rps: number; cpuMsPerRequest: number | null }>>> {
-  const runs: Record<string, Array<{ rps: number; cpuMsPerRequest: number | null }>> = Object.fromEntries(Object.keys(settings).map((name) => [name, []]));
-  for (let rep = 0; rep < reps; rep += 1) {
+  settings: Record<string, { profiler: '0x' | null; env?: Record<string, string>; driver?: LoadDriver }>,
+  repetitions = reps,
+): Promise<Record<string, Measured[]>> {
+  const runs: Record<string, Measured[]> = Object.fromEntries(Object.keys(settings).map((name) => [name, []]));
+  for (let rep = 0; rep < repetitions; rep += 1) {
     for (const [name, setting] of Object.entries(settings)) {
       const result = await measurePoint({
         lessonId, warmup: 1, duration: seconds, clinic: null, verbose: false, serverEnv: setting.env, io,
-        driver: autocannonDriver, runDir: mkdtempSync(path.join(scratch, 'run-')), timeoutSec: 10,
+        driver: setting.driver ?? autocannonDriver, runDir: mkdtempSync(path.join(scratch, 'run-')), timeoutSec: 10,
         point: { label: `${variant}-${name}`, variant, connections }, pathWithQuery, profiler: setting.profiler,
         warmupConnections: connections,
       });
-      runs[name]!.push({ rps: result.record.rps, cpuMsPerRequest: result.record.cpuMsPerRequest });
+      runs[name]!.push({ rps: result.record.rps, cpuMsPerRequest: result.record.cpuMsPerRequest, generatorCpuPct: result.record.generatorCpuPct, valid: result.record.errors + result.record.non2xx === 0 });
     }
   }
   return runs;
@@ -145,10 +156,31 @@ async function zeroXOverhead(): Promise<void> {
   say(`  unprofiled ${f1(plain)} req/s (${spread(plainRps, 1)}) · under 0x ${f1(profiled)} req/s (${spread(profiledRps, 1)}) · profiled/unprofiled ${(profiled / plain).toFixed(2)}`);
 }
 
+async function locustReach(): Promise<void> {
+  // One run per setting (Locust's start-up makes repetitions slow); the settings are interleaved.
+  const locust = (workers: number): LoadDriver => createLocustDriver({ locustfile: 'lesson_01_measure_first.py', workers, userModel: 'fast' });
+  const settings = {
+    autocannon: { profiler: null },
+    'locust standalone': { profiler: null, driver: locust(0) },
+    'locust 1 worker': { profiler: null, driver: locust(1) },
+    'locust 2 workers': { profiler: null, driver: locust(2) },
+  };
+  const endpoints: Array<[number, string, string]> = [
+    [1, 'trivial', '/lessons/1/trivial'],
+    [2, 'rwlock-early-release', '/lessons/2/rwlock-early-release?dbMs=50'],
+  ];
+  say(`load generators on the fast endpoints (100 connections/users, ${seconds} s, FastHttpUser):`);
+  for (const [lessonId, variant, route] of endpoints) {
+    const runs = await interleaved(lessonId, variant, route, 100, settings, 1);
+    const cells = Object.entries(runs).map(([name, [run]]) => `${name} ${f1(run!.rps)} req/s (${Math.round(run!.generatorCpuPct)}% cpu${run!.valid ? '' : ', errors'})`);
+    say(`  ${variant.padEnd(21)} ${cells.join(' · ')}`);
+  }
+}
+
 const started = Date.now();
 say(`hotpath bench · ${os.availableParallelism()} cpus · node ${process.version} · ${quick ? 'quick' : 'default'} durations · ${reps} repetitions`);
 say();
-const sections: Record<(typeof SECTIONS)[number], () => Promise<void>> = { theory: theoryFigures, clone: cloneRatio, metrics: metricsCost, '0x': zeroXOverhead };
+const sections: Record<(typeof SECTIONS)[number], () => Promise<void>> = { theory: theoryFigures, clone: cloneRatio, metrics: metricsCost, '0x': zeroXOverhead, locust: locustReach };
 for (const name of SECTIONS) {
   if (!only.includes(name)) continue;
   await sections[name]();

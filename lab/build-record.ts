@@ -1,5 +1,6 @@
 // Builds the run record from the measured points: the lesson's verdict, validity, speedup.
 import os from 'node:os';
+import { thinkTimeMs } from '../loadtests/drivers.js';
 import type { Lesson, MeasuredPoint } from '../server/lesson-types.js';
 import type { PointResult } from './measure-point.js';
 import { round } from './measure-point.js';
@@ -37,7 +38,7 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
   }));
   const verdict = input.aborted
     ? { expected: {}, agreesWithTheory: false, notes: [] }
-    : lesson.verdict({ params: options.params, connections: options.connections, ceilingRps: input.ceiling?.rps ?? null, points: measured });
+    : lesson.verdict({ params: options.params, connections: options.connections, thinkTimeMs: thinkTimeMs(options), ceilingRps: input.ceiling?.rps ?? null, points: measured });
   const validity = judgeValidity(variants, input.ceiling, options.driver);
   const baseline = variants[0];
   // Calibration lessons have no slow/fast pair, so no speedup.

@@ -2,7 +2,7 @@
 // tests and (later) the web console call it; only the CLI turns its outcome into an exit code.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createDriver } from '../loadtests/drivers.js';
+import { createDriver, thinkTimeMs } from '../loadtests/drivers.js';
 import type { LoadDriver } from '../loadtests/load-driver.js';
 import { TRIVIAL_PATH, variantPath } from '../server/app.js';
 import type { Lesson, PlannedPoint } from '../server/lesson-types.js';
@@ -43,7 +43,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
   await markRunFolder(runDir);
   const recordFile = path.join(runDir, 'result.json');
 
-  const theory = lesson.theory({ params: options.params, connections: options.connections });
+  const theory = lesson.theory({ params: options.params, connections: options.connections, thinkTimeMs: thinkTimeMs(options) });
   printHeader(t, lesson, options, theory.headline);
   const timeoutSec = Math.max(MIN_TIMEOUT_SEC, Math.ceil((2 * theory.worstLatencyMs) / 1000));
 

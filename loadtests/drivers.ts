@@ -10,6 +10,14 @@ export function locustfileFor(lesson: Pick<Lesson, 'slug'>): string {
   return `lesson_${lesson.slug.replaceAll('-', '_')}.py`;
 }
 
+/** Think time of Locust's story model: `between(0.5, 0.5)` in locustfiles/hotpath_user.py. */
+const STORY_THINK_TIME_MS = 500;
+
+/** What each simulated user waits between requests, for the theory. */
+export function thinkTimeMs(options: { driver: DriverName; locustUser: LocustUser }): number {
+  return options.driver === 'locust' && options.locustUser === 'story' ? STORY_THINK_TIME_MS : 0;
+}
+
 export function createDriver(
   lesson: Lesson,
   options: { driver: DriverName; locustWorkers: number; locustUser: LocustUser },

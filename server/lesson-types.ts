@@ -56,6 +56,11 @@ export interface TheoryInput {
   params: Params;
   /** Connections the learner asked for (points may use fewer, see `Lesson.plan`). */
   connections: number;
+  /**
+   * What each simulated user waits between requests, ms: 0 for closed loops (autocannon,
+   * Locust's fast model), 500 for Locust's story model. Little's law adds it to the latency.
+   */
+  thinkTimeMs: number;
 }
 
 export interface Theory {

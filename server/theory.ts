@@ -1,8 +1,11 @@
 // Small helpers lessons use to state theory and judge a measurement against it.
 
-/** Requests per second that `connections` closed-loop clients reach at `latencyMs` each (Little's law). */
-export function littlesLawRps(connections: number, latencyMs: number): number {
-  return (connections * 1000) / latencyMs;
+/**
+ * Requests per second that `connections` clients reach when each request takes `latencyMs` and
+ * each client then waits `thinkTimeMs` (Little's law: throughput = concurrency / time per cycle).
+ */
+export function littlesLawRps(connections: number, latencyMs: number, thinkTimeMs = 0): number {
+  return (connections * 1000) / (latencyMs + thinkTimeMs);
 }
 
 /** measured / expected, or null when nothing was expected. */

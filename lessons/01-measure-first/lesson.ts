@@ -35,27 +35,27 @@ export const lesson: Lesson = {
     points.push({ label: `trivial@${connections}`, variant: 'trivial', connections });
     return points;
   },
-  theory: ({ params, connections }) => ({
+  theory: ({ params, connections, thinkTimeMs }) => ({
     headline:
-      `a route that waits ${params.sleepMs} ms serves about connections / ${params.sleepMs} ms: ` +
-      `${formatRate(littlesLawRps(1, params.sleepMs as number))} req/s per connection, ` +
-      `${formatRate(littlesLawRps(connections, params.sleepMs as number))} at ${connections}, unless the server saturates first`,
+      `a route that waits ${params.sleepMs} ms serves about connections / ${params.sleepMs} ms${thinkTimeMs ? ` (+ ${thinkTimeMs} ms think time)` : ''}: ` +
+      `${formatRate(littlesLawRps(1, params.sleepMs as number, thinkTimeMs))} req/s per connection, ` +
+      `${formatRate(littlesLawRps(connections, params.sleepMs as number, thinkTimeMs))} at ${connections}, unless the server saturates first`,
     worstLatencyMs: params.sleepMs as number,
   }),
-  verdict: ({ params, points }) => {
+  verdict: ({ params, points, thinkTimeMs }) => {
     const ceilingPoint = points.find((point) => point.variant === 'trivial');
     const ceiling = ceilingPoint?.rps ?? Number.POSITIVE_INFINITY;
     const notes: string[] = [];
     const expected: Record<string, number | string | null> = { ceilingRps: ceilingPoint?.rps ?? null };
     let agrees = true;
     for (const point of points.filter((p) => p.variant === 'sleep')) {
-      const law = littlesLawRps(point.connections, params.sleepMs as number);
+      const law = littlesLawRps(point.connections, params.sleepMs as number, thinkTimeMs);
       const target = Math.min(law, ceiling);
       const fraction = fractionOf(point.rps, target);
       expected[point.label] = Math.round(target);
       const ok = within(fraction, TOLERANCE);
       agrees &&= ok;
-      const bound = law <= ceiling ? `${point.connections} / ${params.sleepMs} ms = ${formatRate(law)}` : `the ceiling, ${formatRate(ceiling)} (the law alone says ${formatRate(law)})`;
+      const bound = law <= ceiling ? `${point.connections} / ${(params.sleepMs as number) + thinkTimeMs} ms = ${formatRate(law)}` : `the ceiling, ${formatRate(ceiling)} (the law alone says ${formatRate(law)})`;
       notes.push(`${point.label}: ${formatRate(point.rps)} req/s = ${percent(fraction)} of ${bound}${ok ? '' : ' — outside the expected band'}`);
     }
     notes.push(describeLatency(points));

@@ -32,20 +32,22 @@ export const lesson: Lesson = {
   profile: false,
   measureCeiling: true,
   equivalentAnswers: true,
-  theory: ({ params, connections }) => {
+  theory: ({ params, connections, thinkTimeMs }) => {
     const dbMs = params.dbMs as number;
+    const think = thinkTimeMs ? ` each waiting ${thinkTimeMs} ms between requests` : '';
     return {
       headline:
         `a lock held through a ${dbMs} ms DB call serves ≤ ${formatRate(1000 / dbMs)} req/s; ` +
-        `released, ${connections} connections serve ≤ ${formatRate(littlesLawRps(connections, dbMs))} req/s (or the server's ceiling)`,
+        `released, ${connections} connections${think} serve ≤ ${formatRate(littlesLawRps(connections, dbMs, thinkTimeMs))} req/s (or the server's ceiling)`,
       // The last of `connections` queued requests waits for all the others.
       worstLatencyMs: connections * dbMs,
     };
   },
-  verdict: ({ params, connections, ceilingRps, points }) => {
+  verdict: ({ params, connections, thinkTimeMs, ceilingRps, points }) => {
     const dbMs = params.dbMs as number;
-    const heldBound = 1000 / dbMs;
-    const law = littlesLawRps(connections, dbMs);
+    const law = littlesLawRps(connections, dbMs, thinkTimeMs);
+    // Few users with think time may offer less than the lock could serve.
+    const heldBound = Math.min(1000 / dbMs, law);
     const releasedBound = ceilingRps === null ? law : Math.min(law, ceilingRps);
     const notes: string[] = [];
     let agrees = true;
@@ -55,13 +57,14 @@ export const lesson: Lesson = {
       const fraction = fractionOf(held.rps, heldBound);
       const ok = within(fraction, HELD_TOLERANCE);
       agrees &&= ok;
-      notes.push(`held-mutex: ${formatRate(held.rps)} req/s = ${percent(fraction)} of 1000 / ${dbMs} ms = ${formatRate(heldBound)}${ok ? '' : ' — outside [80%, 105%]'}`);
+      const boundText = heldBound === law ? `${connections} / ${dbMs + thinkTimeMs} ms = ${formatRate(heldBound)}` : `1000 / ${dbMs} ms = ${formatRate(heldBound)}`;
+      notes.push(`held-mutex: ${formatRate(held.rps)} req/s = ${percent(fraction)} of ${boundText}${ok ? '' : ' — outside [80%, 105%]'}`);
     }
     for (const point of points.filter((p) => p.variant !== 'held-mutex')) {
       const fraction = fractionOf(point.rps, releasedBound);
       const ok = within(fraction, RELEASED_TOLERANCE);
       agrees &&= ok;
-      const bound = releasedBound === law ? `${connections} / ${dbMs} ms = ${formatRate(law)}` : `the server's ceiling, ${formatRate(releasedBound)}`;
+      const bound = releasedBound === law ? `${connections} / ${dbMs + thinkTimeMs} ms = ${formatRate(law)}` : `the server's ceiling, ${formatRate(releasedBound)}`;
       notes.push(`${point.label}: ${formatRate(point.rps)} req/s = ${percent(fraction)} of ${bound}${ok ? '' : ' — outside [60%, 110%]'}`);
     }
     if (held && held.rps > 0) {
