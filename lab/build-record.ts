@@ -9,6 +9,8 @@ import { SCHEMA_VERSION, type RunRecord, type VariantRecord } from './run-record
 
 /** Above this share of one core, the load generator, not the server, may have set the number. */
 export const GENERATOR_CPU_LIMIT_PCT = 90;
+/** From here a run stays valid but says the generator may be close to setting the number. */
+const GENERATOR_CPU_NEAR_PCT = 80;
 
 export interface BuildRecordInput {
   lesson: Lesson;
@@ -95,7 +97,9 @@ export function judgeValidity(variants: readonly VariantRecord[], ceiling: Varia
   }
   if (ceiling) check('the ceiling', ceiling);
   const busiest = Math.max(0, ...variants.map((v) => v.generatorCpuPct), ceiling?.generatorCpuPct ?? 0);
-  if (busiest <= GENERATOR_CPU_LIMIT_PCT) {
+  if (busiest >= GENERATOR_CPU_NEAR_PCT && busiest <= GENERATOR_CPU_LIMIT_PCT) {
+    notes.push(`load generator (${driver}) near its limit: ${Math.round(busiest)}% of one core in its busiest process (limit ${GENERATOR_CPU_LIMIT_PCT}%); the numbers may be the generator's, not the server's (${remedy})`);
+  } else if (busiest < GENERATOR_CPU_NEAR_PCT) {
     notes.push(`load generator (${driver}): at most ${Math.round(busiest)}% of one core per process (limit ${GENERATOR_CPU_LIMIT_PCT}%), so it had headroom`);
   }
   return { valid: !notes.some((note) => note.startsWith('invalid')), notes };

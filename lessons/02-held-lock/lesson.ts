@@ -64,7 +64,7 @@ export const lesson: Lesson = {
       const fraction = fractionOf(point.rps, releasedBound);
       const ok = within(fraction, RELEASED_TOLERANCE);
       agrees &&= ok;
-      const bound = releasedBound === law ? `${connections} / ${dbMs + thinkTimeMs} ms = ${formatRate(law)}` : `the server's ceiling, ${formatRate(releasedBound)}`;
+      const bound = releasedBound === law ? `${connections} / ${dbMs + thinkTimeMs} ms = ${formatRate(law)}` : `the measured ceiling, ${formatRate(releasedBound)} (trivial route, same load generator)`;
       notes.push(`${point.label}: ${formatRate(point.rps)} req/s = ${percent(fraction)} of ${bound}${ok ? '' : ' — outside [60%, 110%]'}`);
     }
     if (held && held.rps > 0) {
