@@ -73,13 +73,13 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
   let outcome: StopOutcome;
   try {
     if (input.warmup > 0) {
-      await runWithProgress(io, driver, point.label, 'warm-up', { url, connections: input.warmupConnections, durationSec: input.warmup, timeoutSec: input.timeoutSec, logFile });
+      await runWithProgress(io, driver, point.label, 'warm-up', { url, connections: input.warmupConnections, durationSec: input.warmup, timeoutSec: input.timeoutSec, logFile, workDir: input.runDir });
       drained = await waitForDrain(server.port, 2 * input.timeoutSec * 1000, io.signal);
     }
     throwIfAborted(io.signal);
     await resetMetrics(server.port);
     before = await fetchMetrics(server.port);
-    load = await runWithProgress(io, driver, point.label, 'measure', { url, connections: point.connections, durationSec: input.duration, timeoutSec: input.timeoutSec, logFile });
+    load = await runWithProgress(io, driver, point.label, 'measure', { url, connections: point.connections, durationSec: input.duration, timeoutSec: input.timeoutSec, logFile, workDir: input.runDir });
     after = await fetchMetrics(server.port);
     throwIfAborted(io.signal);
   } finally {
@@ -127,7 +127,7 @@ async function runWithProgress(
   driver: LoadDriver,
   label: string,
   phase: 'warm-up' | 'measure',
-  load: { url: string; connections: number; durationSec: number; timeoutSec: number; logFile: string },
+  load: { url: string; connections: number; durationSec: number; timeoutSec: number; logFile: string; workDir: string },
 ): Promise<LoadResult> {
   const bar = io.terminal.progress(label, load.durationSec, phase);
   const result = await driver.run({ ...load, signal: io.signal, onProgress: (p) => bar.update(p.elapsedSec, p.currentRps) });

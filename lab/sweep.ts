@@ -24,19 +24,26 @@ export async function sweepLeftovers(): Promise<string[]> {
   for (const lessonDir of await list(root)) {
     for (const runId of await list(path.join(root, lessonDir))) {
       const runDir = path.join(root, lessonDir, runId);
+      const pid = Number((await readFile(path.join(runDir, RUNNER_PID_FILE), 'utf8').catch(() => '')).trim());
+      if (pid > 0 && isAlive(pid)) continue; // another runner is using it right now
       const files = await list(runDir);
-      for (const file of files.filter((name) => name.includes('.tmp-'))) {
-        await rm(path.join(runDir, file), { force: true });
+      for (const file of files.filter(isTemporary)) {
+        await rm(path.join(runDir, file), { recursive: true, force: true });
         removed.push(path.join(runDir, file));
       }
       if (files.includes('result.json')) continue;
-      const pid = Number((await readFile(path.join(runDir, RUNNER_PID_FILE), 'utf8').catch(() => '')).trim());
-      if (pid > 0 && isAlive(pid)) continue; // another runner is using it right now
       await rm(runDir, { recursive: true, force: true });
       removed.push(runDir);
     }
   }
   return removed;
+}
+
+/** Prefix of the folders drivers keep their temporary files in, inside a run folder. */
+export const DRIVER_TEMP_PREFIX = 'driver-tmp-';
+
+function isTemporary(name: string): boolean {
+  return name.includes('.tmp-') || name.startsWith(DRIVER_TEMP_PREFIX);
 }
 
 async function list(dir: string): Promise<string[]> {

@@ -14,6 +14,11 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Where a driver that runs other processes writes their output. */
   logFile?: string;
+  /**
+   * A folder for the driver's temporary files: the run folder, so that a run killed before it
+   * could clean up has them swept by the next one. Defaults to the OS temp dir.
+   */
+  workDir?: string;
 }
 
 export interface LoadProgress {

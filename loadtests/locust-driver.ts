@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../lab/paths.js';
+import { DRIVER_TEMP_PREFIX } from '../lab/sweep.js';
 import { assertLoopbackTarget, type LoadDriver, type LoadOptions, type LoadResult } from './load-driver.js';
 import { findLocust } from './locust-install.js';
 import { currentRpsFromHistory, locustCsvToResult, parseLocustHistory } from './locust-csv-to-result.js';
@@ -43,7 +44,7 @@ export function createLocustDriver(config: LocustDriverOptions): LoadDriver {
 async function runLocust(config: LocustDriverOptions, options: LoadOptions): Promise<LoadResult> {
   const target = assertLoopbackTarget(options.url);
   const install = findLocust();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'hotpath-locust-'));
+  const dir = await mkdtemp(options.workDir ? path.join(options.workDir, `${DRIVER_TEMP_PREFIX}locust-`) : path.join(os.tmpdir(), 'hotpath-locust-'));
   const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : null;
   const users = String(options.connections);
   const runTimeSec = Math.max(1, Math.round(options.durationSec));

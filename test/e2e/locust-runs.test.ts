@@ -1,7 +1,7 @@
 // Locust as the load driver, end to end with real Locust processes. Locust is optional for a
 // learner, but CI installs it: with CI=true these tests run (and fail without it), never skip.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,10 @@ describe.skipIf(!haveLocust && process.env.CI !== 'true')('--driver locust, end 
     expect(run.code, run.stderr).not.toBe(2);
     const record = JSON.parse(run.stdout) as RunRecord;
     expect(record.options.locustWorkers).toBe(2);
+    // Locust's CSV folders are gone; its output stays in the run folder's load logs.
+    const runDir = path.join(run.home, 'results', 'lesson-03', record.runId);
+    expect(readdirSync(runDir).filter((name) => name.startsWith('driver-tmp-'))).toEqual([]);
+    expect(readdirSync(runDir).filter((name) => name.startsWith('load-'))).toHaveLength(2);
     for (const variant of record.variants) {
       expect(variant.requests).toBeGreaterThan(0);
       expect(variant.errors + variant.non2xx).toBe(0);

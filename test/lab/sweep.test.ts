@@ -26,13 +26,15 @@ function runDir(name: string, files: Record<string, string>): string {
 describe('sweepLeftovers', () => {
   it('removes run folders of dead runners that never wrote a record, and temp files', async () => {
     const dead = runDir('dead', { 'runner.pid': '999999999\n', 'server-x.log': 'log' });
-    const finished = runDir('finished', { 'runner.pid': '999999999\n', 'result.json': '{}', 'result.json.tmp-1-abc': '{' });
+    const finished = runDir('finished', { 'result.json': '{}', 'result.json.tmp-1-abc': '{' });
+    mkdirSync(path.join(finished, 'driver-tmp-locust-x1'));
     const live = runDir('live', { 'runner.pid': `${process.pid}\n` });
     const removed = await sweepLeftovers();
     expect(existsSync(dead)).toBe(false);
     expect(existsSync(path.join(finished, 'result.json'))).toBe(true);
     expect(existsSync(path.join(finished, 'result.json.tmp-1-abc'))).toBe(false);
+    expect(existsSync(path.join(finished, 'driver-tmp-locust-x1'))).toBe(false);
     expect(existsSync(live)).toBe(true);
-    expect(removed).toHaveLength(2);
+    expect(removed).toHaveLength(3);
   });
 });
