@@ -18,6 +18,8 @@ import { Terminal } from '../lab/terminal.js';
 import { autocannonDriver } from '../loadtests/autocannon-driver.js';
 import type { LoadDriver } from '../loadtests/load-driver.js';
 import { createLocustDriver } from '../loadtests/locust-driver.js';
+import { findLocust } from '../loadtests/locust-install.js';
+import { stopAllServers } from '../lab/server-process.js';
 import type { Lesson } from '../server/lesson-types.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' } } });
@@ -35,8 +37,8 @@ const seconds = quick ? 3 : 5;
 
 // A temp home is removed at the end; a home the user chose is kept.
 const tempHome = process.env.HOTPATH_HOME === undefined;
-process.env.HOTPATH_HOME ??= mkdtempSync(path.join(os.tmpdir(), 'hotpath-bench-'));
-const scratch = path.join(process.env.HOTPATH_HOME, 'bench');
+const home = (process.env.HOTPATH_HOME ??= mkdtempSync(path.join(os.tmpdir(), 'hotpath-bench-')));
+const scratch = path.join(home, 'bench');
 mkdirSync(scratch, { recursive: true });
 const io: RunIo = { terminal: new Terminal(process.stderr), diagnostics: () => {} };
 const out: string[] = [];
@@ -157,6 +159,12 @@ async function zeroXOverhead(): Promise<void> {
 }
 
 async function locustReach(): Promise<void> {
+  try {
+    findLocust();
+  } catch {
+    say('load generators: Locust is not installed (apt-get install python3-locust), so this section is skipped');
+    return;
+  }
   // One run per setting (Locust's start-up makes repetitions slow); the settings are interleaved.
   const locust = (workers: number): LoadDriver => createLocustDriver({ locustfile: 'lesson_01_measure_first.py', workers, userModel: 'fast' });
   const settings = {
@@ -181,11 +189,21 @@ const started = Date.now();
 say(`hotpath bench · ${os.availableParallelism()} cpus · node ${process.version} · ${quick ? 'quick' : 'default'} durations · ${reps} repetitions`);
 say();
 const sections: Record<(typeof SECTIONS)[number], () => Promise<void>> = { theory: theoryFigures, clone: cloneRatio, metrics: metricsCost, '0x': zeroXOverhead, locust: locustReach };
-for (const name of SECTIONS) {
-  if (!only.includes(name)) continue;
-  await sections[name]();
-  say();
+const cleanUp = async (): Promise<void> => {
+  await stopAllServers(0);
+  if (tempHome) rmSync(home, { recursive: true, force: true });
+};
+process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+try {
+  for (const name of SECTIONS) {
+    if (!only.includes(name)) continue;
+    await sections[name]();
+    say();
+  }
+} catch (error) {
+  await cleanUp();
+  throw error;
 }
 say(`bench took ${Math.round((Date.now() - started) / 1000)} s`);
-if (tempHome) rmSync(process.env.HOTPATH_HOME, { recursive: true, force: true });
+await cleanUp();
 process.stdout.write(`\n${out.join('\n')}\n`);

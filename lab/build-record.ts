@@ -22,7 +22,8 @@ export interface BuildRecordInput {
   /** The trivial route's measurement, when the lesson measures its ceiling. */
   ceiling: VariantRecord | null;
   notes: string[];
-  aborted: boolean;
+  /** `complete` unless the run was interrupted or failed part-way. */
+  status: RunRecord['status'];
 }
 
 export function buildRecord(input: BuildRecordInput): RunRecord {
@@ -38,7 +39,8 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
     gcMsPerRequest: v.gcMsPerRequest,
     lockWait: v.lockWait,
   }));
-  const verdict = input.aborted
+  const finished = input.status === 'complete';
+  const verdict = !finished
     ? { expected: {}, agreesWithTheory: false, notes: [] }
     : lesson.verdict({ params: options.params, connections: options.connections, thinkTimeMs: thinkTimeMs(options), ceilingRps: input.ceiling?.rps ?? null, points: measured });
   const validity = judgeValidity(variants, input.ceiling, options.driver);
@@ -49,7 +51,7 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
     : null;
   return {
     schemaVersion: SCHEMA_VERSION,
-    status: input.aborted ? 'aborted' : 'complete',
+    status: input.status,
     lesson: { id: lesson.id, slug: lesson.slug, title: lesson.title },
     runId: input.runId,
     startedAt: input.startedAt,
@@ -64,8 +66,8 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
     comparison: {
       speedup,
       expected: verdict.expected,
-      agreesWithTheory: verdict.agreesWithTheory && validity.valid && !input.aborted,
-      valid: validity.valid && !input.aborted,
+      agreesWithTheory: verdict.agreesWithTheory && validity.valid && finished,
+      valid: validity.valid && finished,
       notes: [...verdict.notes, ...validity.notes, ...input.notes],
     },
     compareFlamegraphs: null,

@@ -20,16 +20,17 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const controller = new AbortController();
   let interrupts = 0;
-  process.on('SIGINT', () => {
+  const interrupt = (signal: NodeJS.Signals): void => {
     interrupts += 1;
     if (interrupts === 1) {
-      process.stderr.write('\ninterrupted: stopping servers…\n');
+      process.stderr.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping servers… (again to force)\n`);
       controller.abort();
     } else {
       void stopAllServers(0).finally(() => process.exit(130));
     }
-  });
-  process.on('SIGTERM', () => controller.abort());
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
 
   const terminal = new Terminal(options.json ? process.stderr : process.stdout);
   const { record } = await runLesson(lesson, options, {

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'E_TARGET' // a load driver was pointed somewhere other than 127.0.0.1
   | 'E_MISMATCH' // variants returned different answers
   | 'E_SERVER' // a lesson server failed to start or answer
+  | 'E_LOAD' // the load generator failed (not a bug of ours: its log says why)
   | 'E_INTERRUPTED'; // Ctrl+C
 
 const EXIT_CODES: Record<ErrorCode, number> = {
@@ -15,6 +16,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   E_TARGET: 2,
   E_MISMATCH: 1,
   E_SERVER: 1,
+  E_LOAD: 1,
   E_INTERRUPTED: 130,
 };
 

@@ -1,10 +1,17 @@
 // Talks to a running lesson server's /__lab routes: metrics, reset, and draining.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
+import { HotpathError } from './errors.js';
 
 async function labRequest(port: number, route: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
-  const response = await fetch(`http://127.0.0.1:${port}${route}`, { method, signal: AbortSignal.timeout(10_000) });
-  if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}`);
+  let response: Response;
+  try {
+    response = await fetch(`http://127.0.0.1:${port}${route}`, { method, signal: AbortSignal.timeout(10_000) });
+  } catch (error) {
+    // A server that crashed or hangs mid-run: a failed run with a log to read, not a bug of ours.
+    throw new HotpathError('E_SERVER', `the server on port ${port} did not answer ${method} ${route} (${(error as Error).message}); see its server-*.log in the run folder`);
+  }
+  if (!response.ok) throw new HotpathError('E_SERVER', `${method} ${route} answered ${response.status}`);
   return response.json();
 }
 

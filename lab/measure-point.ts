@@ -15,6 +15,9 @@ import { startServer, type ProfilerName, type StopOutcome } from './server-proce
 import type { Terminal } from './terminal.js';
 import type { TopFrame } from './top-frames.js';
 
+/** How long an interrupted run lets a server (and its profiler) exit before SIGKILL. */
+const ABORT_GRACE_MS = 3_000;
+
 export interface RunIo {
   /** Where human output goes (stdout, or stderr with --json). */
   terminal: Terminal;
@@ -73,20 +76,21 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
   let outcome: StopOutcome;
   try {
     if (input.warmup > 0) {
-      await runWithProgress(io, driver, point.label, 'warm-up', { url, connections: input.warmupConnections, durationSec: input.warmup, timeoutSec: input.timeoutSec, logFile, workDir: input.runDir });
+      await runWithProgress(io, driver, point.label, 'warm-up', { url, connections: input.warmupConnections, durationSec: input.warmup, timeoutSec: input.timeoutSec, logFile, workDir: input.runDir, verbose: input.verbose });
       drained = await waitForDrain(server.port, 2 * input.timeoutSec * 1000, io.signal);
     }
     throwIfAborted(io.signal);
     await resetMetrics(server.port);
     before = await fetchMetrics(server.port);
-    load = await runWithProgress(io, driver, point.label, 'measure', { url, connections: point.connections, durationSec: input.duration, timeoutSec: input.timeoutSec, logFile, workDir: input.runDir });
+    load = await runWithProgress(io, driver, point.label, 'measure', { url, connections: point.connections, durationSec: input.duration, timeoutSec: input.timeoutSec, logFile, workDir: input.runDir, verbose: input.verbose });
     after = await fetchMetrics(server.port);
     throwIfAborted(io.signal);
   } finally {
     if (profiler === '0x' || input.clinic) {
       io.terminal.line(io.terminal.paint('dim', `  ${point.label}: ${profiler === '0x' ? '0x is writing the flame graph' : `clinic ${input.clinic} is writing its report`} (a few seconds)…`));
     }
-    outcome = await server.stop();
+    // Interrupted, nothing will be published: no need to wait for a profiler to finish.
+    outcome = await server.stop(io.signal?.aborted ? ABORT_GRACE_MS : undefined);
   }
   const costs = perRequestCosts(before, after);
   let topFrames: TopFrame[] = [];
@@ -127,7 +131,7 @@ async function runWithProgress(
   driver: LoadDriver,
   label: string,
   phase: 'warm-up' | 'measure',
-  load: { url: string; connections: number; durationSec: number; timeoutSec: number; logFile: string; workDir: string },
+  load: { url: string; connections: number; durationSec: number; timeoutSec: number; logFile: string; workDir: string; verbose: boolean },
 ): Promise<LoadResult> {
   const bar = io.terminal.progress(label, load.durationSec, phase);
   const result = await driver.run({ ...load, signal: io.signal, onProgress: (p) => bar.update(p.elapsedSec, p.currentRps) });

@@ -98,16 +98,17 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
     }
   } catch (error) {
     await stopAllServers();
-    if (io.signal?.aborted) {
-      const record = buildRecord({ lesson, options, runId, startedAt, order, points, ceiling, notes: [...notes, 'interrupted by Ctrl+C before the run finished'], aborted: true });
-      await writeRunRecord(recordFile, record);
-      await unmarkRunFolder(runDir);
-      throw new HotpathError('E_INTERRUPTED', `interrupted; partial record in ${relativeToRoot(recordFile)}`);
-    }
+    // Record what was measured, so the run folder (and its logs) survives the next sweep.
+    const aborted = io.signal?.aborted === true;
+    const why = aborted ? 'interrupted before the run finished' : `failed: ${(error as Error).message}`;
+    const record = buildRecord({ lesson, options, runId, startedAt, order, points, ceiling, notes: [...notes, why], status: aborted ? 'aborted' : 'failed' });
+    await writeRunRecord(recordFile, record);
+    await unmarkRunFolder(runDir);
+    if (aborted) throw new HotpathError('E_INTERRUPTED', `interrupted; partial record in ${relativeToRoot(recordFile)}`);
     throw error;
   }
 
-  const record = buildRecord({ lesson, options, runId, startedAt, order, points, ceiling, notes, aborted: false });
+  const record = buildRecord({ lesson, options, runId, startedAt, order, points, ceiling, notes, status: 'complete' });
   const graphs = points.filter((p) => p.graphHtml).map((p) => ({ label: p.record.name, html: p.graphHtml as string }));
   if (graphs.length > 0) {
     const published = await publishFlamegraphs(lesson.id, runId, graphs);

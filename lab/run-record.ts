@@ -44,8 +44,11 @@ export interface VariantRecord {
 
 export interface RunRecord {
   schemaVersion: number;
-  /** `complete`, or `aborted` when Ctrl+C stopped the run (never judged as agreeing). */
-  status: 'complete' | 'aborted';
+  /**
+   * `complete`; `aborted` when Ctrl+C stopped the run; `failed` when a server or the load
+   * generator failed part-way (the notes say how). Only complete runs are ever judged as agreeing.
+   */
+  status: 'complete' | 'aborted' | 'failed';
   lesson: { id: number; slug: string; title: string };
   runId: string;
   startedAt: string;

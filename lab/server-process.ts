@@ -81,7 +81,9 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
       NO_INSIGHT: '1', // clinic otherwise waits for an answer to its usage-statistics prompt
     },
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the last lines of output (0x's own errors) are in the log by then.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  log.on('error', () => {}); // a log that cannot be written must not crash the run
   child.stderr?.on('data', (chunk: Buffer) => mirror(log, chunk, options.verbose));
 
   let ready: { port: number; pid: number };
@@ -102,17 +104,28 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     launcherPid: child.pid ?? -1,
     profiler: options.clinic ? null : options.profiler,
     logFile,
-    async stop(graceMs = STOP_GRACE_MS[kind]) {
-      live.delete(handle);
+    stop(graceMs = STOP_GRACE_MS[kind]) {
+      if (stopping) {
+        // Stopped already (e.g. a second Ctrl+C while 0x writes): a shorter grace cuts it short.
+        setTimeout(escalate, graceMs).unref();
+        return stopping;
+      }
       signal(ready.pid, 'SIGINT');
-      const killed = !(await within(exited, graceMs));
-      // Sweep the group either way: 0x and clinic may leave helpers behind.
-      killGroup(child, 'SIGKILL');
-      await exited;
-      await new Promise<void>((resolve) => log.end(resolve));
-      return collectOutputs(outputDir, options, killed);
+      setTimeout(escalate, graceMs).unref();
+      stopping = (async () => {
+        const killed = (await Promise.race([exited.then(() => false), escalated.then(() => true)])) as boolean;
+        // Sweep the group either way: 0x and clinic may leave helpers behind.
+        killGroup(child, 'SIGKILL');
+        await exited;
+        await new Promise<void>((resolve) => log.end(resolve));
+        return collectOutputs(outputDir, options, killed);
+      })().finally(() => live.delete(handle)); // tracked until gone, so Ctrl+C can still reach it
+      return stopping;
     },
   };
+  let stopping: Promise<StopOutcome> | null = null;
+  let escalate: () => void = () => {};
+  const escalated = new Promise<void>((resolve) => (escalate = resolve));
   live.add(handle);
   return handle;
 }
@@ -189,15 +202,6 @@ async function collectOutputs(outputDir: string, options: StartServerOptions, ki
   return outcome;
 }
 
-function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void promise.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
 
 function signal(pid: number, name: NodeJS.Signals): void {
   try {

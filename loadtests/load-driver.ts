@@ -14,6 +14,8 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Where a driver that runs other processes writes their output. */
   logFile?: string;
+  /** Also copy that output to stderr (`--verbose`). */
+  verbose?: boolean;
   /**
    * A folder for the driver's temporary files: the run folder, so that a run killed before it
    * could clean up has them swept by the next one. Defaults to the OS temp dir.

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { HotpathError } from '../lab/errors.js';
 import { projectRoot } from '../lab/paths.js';
 import { DRIVER_TEMP_PREFIX } from '../lab/sweep.js';
 import { assertLoopbackTarget, type LoadDriver, type LoadOptions, type LoadResult } from './load-driver.js';
@@ -44,8 +45,9 @@ export function createLocustDriver(config: LocustDriverOptions): LoadDriver {
 async function runLocust(config: LocustDriverOptions, options: LoadOptions): Promise<LoadResult> {
   const target = assertLoopbackTarget(options.url);
   const install = findLocust();
+  throwIfAborted(options.signal);
   const dir = await mkdtemp(options.workDir ? path.join(options.workDir, `${DRIVER_TEMP_PREFIX}locust-`) : path.join(os.tmpdir(), 'hotpath-locust-'));
-  const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : null;
+  const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }).on('error', () => {}) : null;
   const users = String(options.connections);
   const runTimeSec = Math.max(1, Math.round(options.durationSec));
   const common = ['-f', path.join(LOCUSTFILES_DIR, config.locustfile), '--loglevel', 'WARNING'];
@@ -59,12 +61,13 @@ async function runLocust(config: LocustDriverOptions, options: LoadOptions): Pro
     HOTPATH_PARENT_PID: String(process.pid),
     PYTHONUNBUFFERED: '1',
   };
-  const start = (args: string[]): LocustProcess => startLocustProcess(install.python, [LAUNCHER, ...args], env, dir, log);
+  const start = (args: string[]): LocustProcess => startLocustProcess(install.python, [LAUNCHER, ...args], env, dir, log, options.verbose ?? false);
 
   let master: LocustProcess;
   const workers: LocustProcess[] = [];
   if (config.workers > 0) {
     const port = await freePort();
+    throwIfAborted(options.signal);
     master = start([...common, ...headless, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
       '--expect-workers', String(config.workers), '--expect-workers-max-wait', '20']);
     for (let i = 0; i < config.workers; i += 1) {
@@ -75,7 +78,9 @@ async function runLocust(config: LocustDriverOptions, options: LoadOptions): Pro
   }
   const all = [master, ...workers];
   const stopAll = (): void => all.forEach((p) => p.signalGroup('SIGTERM'));
-  options.signal?.addEventListener('abort', stopAll, { once: true });
+  // An abort during the awaits above has already fired: stop at once rather than run the full time.
+  if (options.signal?.aborted) stopAll();
+  else options.signal?.addEventListener('abort', stopAll, { once: true });
 
   try {
     const sampler = new CpuSampler();
@@ -83,10 +88,10 @@ async function runLocust(config: LocustDriverOptions, options: LoadOptions): Pro
     let loadStartedAt: number | null = null;
     while (!master.exited) {
       if (Date.now() > deadline) {
-        throw new Error(`Locust did not finish within ${runTimeSec + STARTUP_ALLOWANCE_SEC} s${options.logFile ? `; see ${options.logFile}` : ''}`);
+        throw new HotpathError('E_LOAD', `Locust did not finish within ${runTimeSec + STARTUP_ALLOWANCE_SEC} s${options.logFile ? `; see ${options.logFile}` : ''}`);
       }
       await Promise.race([master.exit, sleep(1000)]);
-      const history = parseLocustHistory(await readFile(path.join(dir, 'run_stats_history.csv'), 'utf8').catch(() => ''));
+      const history = readHistory(await readFile(path.join(dir, 'run_stats_history.csv'), 'utf8').catch(() => ''));
       const latest = history.at(-1);
       if (latest && latest.users > 0) {
         loadStartedAt ??= latest.timestamp;
@@ -96,7 +101,8 @@ async function runLocust(config: LocustDriverOptions, options: LoadOptions): Pro
     }
     const statsCsv = await readFile(path.join(dir, 'run_stats.csv'), 'utf8').catch(() => null);
     if (statsCsv === null) {
-      throw new Error(`Locust exited (code ${master.code}) without writing its stats: ${master.stderrTail() || 'no output'}`);
+      throwIfAborted(options.signal);
+      throw new HotpathError('E_LOAD', `Locust exited (code ${master.code}) without writing its stats: ${master.stderrTail() || 'no output'}`);
     }
     return locustCsvToResult({
       statsCsv,
@@ -126,16 +132,20 @@ interface LocustProcess {
   waitOrKill(graceMs: number): Promise<void>;
 }
 
-function startLocustProcess(python: string[], args: string[], env: NodeJS.ProcessEnv, cwd: string, log: WriteStream | null): LocustProcess {
+function startLocustProcess(python: string[], args: string[], env: NodeJS.ProcessEnv, cwd: string, log: WriteStream | null, verbose: boolean): LocustProcess {
   const [interpreter, ...interpreterArgs] = python as [string, ...string[]];
   const child: ChildProcess = spawn(interpreter, [...interpreterArgs, ...args], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let exited = false;
   let code: number | null = null;
-  child.stdout?.on('data', (chunk: Buffer) => log?.write(chunk));
+  const mirror = (chunk: Buffer): void => {
+    log?.write(chunk);
+    if (verbose) process.stderr.write(chunk);
+  };
+  child.stdout?.on('data', mirror);
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
-    log?.write(chunk);
+    mirror(chunk);
   });
   const exit = new Promise<void>((resolve) => {
     child.once('close', (exitCode) => {
@@ -176,6 +186,19 @@ function startLocustProcess(python: string[], args: string[], env: NodeJS.Proces
       signalGroup('SIGKILL'); // helpers Locust may have left in its group
     },
   };
+}
+
+/** The history file can be read mid-write; a torn last line just means no update this second. */
+function readHistory(csv: string): ReturnType<typeof parseLocustHistory> {
+  try {
+    return parseLocustHistory(csv);
+  } catch {
+    return [];
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new HotpathError('E_INTERRUPTED', 'interrupted');
 }
 
 function freePort(): Promise<number> {

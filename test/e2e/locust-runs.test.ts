@@ -48,7 +48,7 @@ describe.skipIf(!haveLocust && process.env.CI !== 'true')('--driver locust, end 
       await server.close();
     }
     expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
-    expect(locustLauncherPids()).toEqual([]);
+    expect(locustLauncherPids(run.home)).toEqual([]);
   });
 
   it('a master with two workers completes and leaves no process behind', async () => {
@@ -65,15 +65,15 @@ describe.skipIf(!haveLocust && process.env.CI !== 'true')('--driver locust, end 
       expect(variant.errors + variant.non2xx).toBe(0);
     }
     expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
-    expect(locustLauncherPids()).toEqual([]);
+    expect(locustLauncherPids(run.home)).toEqual([]);
   });
 
   it('Ctrl+C while Locust runs: exit 130 and no Locust process left', async () => {
     const run = startCli(['2', '--quick', '--driver', 'locust', '--locust-workers', '1']);
-    expect(await waitFor(() => locustLauncherPids().length >= 2, 60_000)).toBe(true);
+    expect(await waitFor(() => locustLauncherPids(run.home).length >= 2, 60_000)).toBe(true);
     run.child.kill('SIGINT');
     expect(await run.done).toBe(130);
-    expect(await waitFor(() => locustLauncherPids().length === 0, 5_000)).toBe(true);
+    expect(await waitFor(() => locustLauncherPids(run.home).length === 0, 5_000)).toBe(true);
     expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
   });
 });

@@ -70,13 +70,15 @@ export function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-/** Pids of Locust processes started through hotpath's launcher (tests run one file at a time). */
-export function locustLauncherPids(): number[] {
+/** Live Locust processes that a test run started (launched by hotpath, with that test's HOTPATH_HOME). */
+export function locustLauncherPids(home: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('locust-launcher.py')) pids.push(Number(entry));
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('locust-launcher.py')) continue;
+      if (!readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`HOTPATH_HOME=${home}`)) continue;
+      if (isAlive(Number(entry))) pids.push(Number(entry));
     } catch {
       // gone meanwhile
     }
