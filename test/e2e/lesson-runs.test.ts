@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lab/run-record.js';
 import { isAlive } from '../../server/is-alive.js';
-import { leftovers, removeTestHomes, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
+import { labProcessPids, leftovers, removeTestHomes, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
 
 const E2E_TIMEOUT = 120_000;
 
@@ -66,6 +66,30 @@ describe('npm run lesson, end to end', { timeout: E2E_TIMEOUT }, () => {
     const record = JSON.parse(readFileSync(path.join(run.home, 'results', 'lesson-02', runId!, 'result.json'), 'utf8')) as RunRecord;
     expect(record.status).toBe('aborted');
     expect(record.comparison.agreesWithTheory).toBe(false);
+  });
+
+  it('Ctrl+C twice while 0x writes a graph: exit 130 at once, no 0x and no server left', async () => {
+    const run = startCli(['3', '--quick']);
+    expect(await waitFor(() => /0x is writing the flame graph/.test(run.stdout), 60_000)).toBe(true);
+    run.child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    run.child.kill('SIGINT');
+    const started = Date.now();
+    expect(await run.done).toBe(130);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await waitFor(() => labProcessPids(run.home, '0x/cmd.js').length === 0, 5_000)).toBe(true);
+    expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
+  });
+
+  it('kill -9 of the runner under 0x: server and 0x exit on their own', async () => {
+    const run = startCli(['3', '--quick']);
+    expect(await waitFor(() => /server clone-every-round pid=/.test(run.stderr), 30_000)).toBe(true);
+    expect(labProcessPids(run.home, '0x/cmd.js').length).toBeGreaterThan(0);
+    run.child.kill('SIGKILL');
+    await run.done;
+    // The server notices within ~1 s; 0x then writes its graph (a few seconds) and exits.
+    expect(await waitFor(() => labProcessPids(run.home, '0x/cmd.js').length === 0, 30_000)).toBe(true);
+    expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
   });
 
   it('kill -9 of the runner: its server notices and exits within a few seconds', async () => {

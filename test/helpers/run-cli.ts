@@ -72,11 +72,16 @@ export function portIsFree(port: number): Promise<boolean> {
 
 /** Live Locust processes that a test run started (launched by hotpath, with that test's HOTPATH_HOME). */
 export function locustLauncherPids(home: string): number[] {
+  return labProcessPids(home, 'locust-launcher.py');
+}
+
+/** Live processes whose command line contains `needle` and that inherited this HOTPATH_HOME. */
+export function labProcessPids(home: string, needle: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('locust-launcher.py')) continue;
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) continue;
       if (!readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`HOTPATH_HOME=${home}`)) continue;
       if (isAlive(Number(entry))) pids.push(Number(entry));
     } catch {
