@@ -16,6 +16,8 @@ describe('npm run lesson, end to end', { timeout: E2E_TIMEOUT }, () => {
     const run = await runCli(['2', '--quick', '--json', '--param', 'dbMs=40']);
     const record = JSON.parse(run.stdout) as RunRecord;
     expect(run.code).toBe(record.comparison.agreesWithTheory ? 0 : 1);
+    expect(record.status).toBe('complete');
+    expect(record.comparison.valid).toBe(true); // no errors, no timeouts, generator under 90%
     expect(record.params).toEqual({ dbMs: 40 });
     const rps = Object.fromEntries(record.variants.map((v) => [v.name, v.rps]));
     expect(rps['held-mutex']! / 25).toBeGreaterThan(0.75);
