@@ -48,8 +48,6 @@ export interface ServerHandle {
   /** The server's own pid (under 0x or clinic, not the launcher's). */
   pid: number;
   port: number;
-  /** The process the runner spawned, leader of the process group. */
-  launcherPid: number;
   profiler: ProfilerName | null;
   logFile: string;
   /** @param graceMs how long to wait before SIGKILL; defaults to what the profiler needs. */
@@ -101,7 +99,6 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     label: options.label,
     pid: ready.pid,
     port: ready.port,
-    launcherPid: child.pid ?? -1,
     profiler: options.clinic ? null : options.profiler,
     logFile,
     stop(graceMs = STOP_GRACE_MS[kind]) {
@@ -133,11 +130,6 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 /** Stops every live server at once (Ctrl+C): a short grace, then SIGKILL. */
 export async function stopAllServers(graceMs = 3_000): Promise<void> {
   await Promise.all([...live].map((handle) => handle.stop(graceMs)));
-}
-
-/** Pids of the servers started and not yet stopped (for tests and the interrupt path). */
-export function liveServerCount(): number {
-  return live.size;
 }
 
 function launchCommand(options: StartServerOptions, serverArgs: string[], outputDir: string): string[] {

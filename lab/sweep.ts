@@ -1,9 +1,9 @@
 // Leftovers of a runner that was killed (kill -9 cannot be caught): temp files and run folders
 // that never got a record. Each run folder holds `runner.pid`; a folder whose runner is dead and
 // that has no result.json is swept on the next start.
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { hotpathHome } from './paths.js';
+import { flamegraphsDir, hotpathHome } from './paths.js';
 import { isAlive } from '../server/is-alive.js';
 
 export const RUNNER_PID_FILE = 'runner.pid';
@@ -36,8 +36,31 @@ export async function sweepLeftovers(): Promise<string[]> {
       removed.push(runDir);
     }
   }
+  removed.push(...(await sweepGalleryTempFiles()));
   return removed;
 }
+
+/** Half-written pages (`*.tmp-*`) a killed runner left in flamegraphs/, two levels deep at most. */
+async function sweepGalleryTempFiles(): Promise<string[]> {
+  const removed: string[] = [];
+  const stale = Date.now() - GALLERY_TEMP_MAX_AGE_MS;
+  const visit = async (dir: string, depth: number): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory() && depth < 2) await visit(file, depth + 1);
+      // Another runner may be writing this very file: only old ones are leftovers.
+      else if (entry.isFile() && entry.name.includes('.tmp-') && (await stat(file)).mtimeMs < stale) {
+        await rm(file, { force: true });
+        removed.push(file);
+      }
+    }
+  };
+  await visit(flamegraphsDir(), 0);
+  return removed;
+}
+
+/** A gallery temp file older than this is a leftover, not another runner's write in progress. */
+const GALLERY_TEMP_MAX_AGE_MS = 60_000;
 
 /** Prefix of the folders drivers keep their temporary files in, inside a run folder. */
 export const DRIVER_TEMP_PREFIX = 'driver-tmp-';

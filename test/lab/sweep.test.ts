@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -36,5 +36,19 @@ describe('sweepLeftovers', () => {
     expect(existsSync(path.join(finished, 'driver-tmp-locust-x1'))).toBe(false);
     expect(existsSync(live)).toBe(true);
     expect(removed).toHaveLength(3);
+  });
+
+  it('removes old half-written gallery pages, and only old ones', async () => {
+    const dir = path.join(home, 'flamegraphs', 'lesson-03', 'run');
+    mkdirSync(dir, { recursive: true });
+    const old = path.join(dir, 'compare.html.tmp-1-abc');
+    const fresh = path.join(home, 'flamegraphs', 'index.html.tmp-2-def');
+    writeFileSync(old, '<');
+    writeFileSync(fresh, '<');
+    const longAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(old, longAgo, longAgo);
+    await sweepLeftovers();
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
   });
 });
