@@ -2,8 +2,8 @@
 import os from 'node:os';
 import { thinkTimeMs } from '../loadtests/drivers.js';
 import type { Lesson, MeasuredPoint } from '../server/lesson-types.js';
+import { round } from '../server/theory.js';
 import type { PointResult } from './measure-point.js';
-import { round } from './measure-point.js';
 import type { RunOptions } from './options.js';
 import { SCHEMA_VERSION, type RunRecord, type VariantRecord } from './run-record.js';
 

@@ -33,3 +33,8 @@ export class HotpathError extends Error {
 }
 
 export const EXIT_INTERNAL_ERROR = 3;
+
+/** Stops a step that Ctrl+C has already cancelled. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new HotpathError('E_INTERRUPTED', 'interrupted');
+}

@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { LoadDriver, LoadResult } from '../loadtests/load-driver.js';
 import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
 import type { PlannedPoint } from '../server/lesson-types.js';
+import { formatRate, round } from '../server/theory.js';
 import { cpuprofileToTopFrames } from './cpuprofile-to-top-frames.js';
-import { HotpathError } from './errors.js';
+import { throwIfAborted } from './errors.js';
 import { flamegraphHtmlToTopFrames } from './flamegraph-html-to-top-frames.js';
 import { fetchMetrics, perRequestCosts, resetMetrics, waitForDrain } from './lab-client.js';
 import type { ClinicTool } from './options.js';
@@ -86,7 +87,7 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
     after = await fetchMetrics(server.port);
     throwIfAborted(io.signal);
   } finally {
-    if (profiler === '0x' || input.clinic) {
+    if ((profiler === '0x' || input.clinic) && !io.signal?.aborted) {
       io.terminal.line(io.terminal.paint('dim', `  ${point.label}: ${profiler === '0x' ? '0x is writing the flame graph' : `clinic ${input.clinic} is writing its report`} (a few seconds)…`));
     }
     // Interrupted, nothing will be published: no need to wait for a profiler to finish.
@@ -135,20 +136,11 @@ async function runWithProgress(
 ): Promise<LoadResult> {
   const bar = io.terminal.progress(label, load.durationSec, phase);
   const result = await driver.run({ ...load, signal: io.signal, onProgress: (p) => bar.update(p.elapsedSec, p.currentRps) });
-  const summary = `${phase} ${load.durationSec} s · ${load.connections} conns · ${result.rps >= 100 ? Math.round(result.rps).toLocaleString('en-US') : result.rps.toFixed(1)} req/s`;
+  const summary = `${phase} ${load.durationSec} s · ${load.connections} conns · ${formatRate(result.rps)} req/s`;
   bar.done(phase === 'warm-up' ? io.terminal.paint('dim', summary) : summary);
   return result;
 }
 
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new HotpathError('E_INTERRUPTED', 'interrupted');
-}
-
-export function round(value: number, decimals: number): number {
-  const factor = 10 ** decimals;
-  return Math.round(value * factor) / factor;
-}
-
-export function roundOrNull(value: number | null, decimals: number): number | null {
+function roundOrNull(value: number | null, decimals: number): number | null {
   return value === null ? null : round(value, decimals);
 }

@@ -24,7 +24,7 @@ export type { RunIo } from './measure-point.js';
 
 const MIN_TIMEOUT_SEC = 10;
 /** The ceiling is only a bound for the theory: half the measured time (at least 2 s) is enough. */
-const ceilingDuration = (duration: number): number => Math.max(2, duration / 2);
+const ceilingDuration = (duration: number): number => Math.min(duration, Math.max(2, duration / 2));
 
 export interface RunOutcome {
   record: RunRecord;
@@ -64,7 +64,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
     return measurePoint({
       lessonId: lesson.id,
       warmup: options.warmup,
-      duration: isCeiling ? Math.min(options.duration, ceilingDuration(options.duration)) : options.duration,
+      duration: isCeiling ? ceilingDuration(options.duration) : options.duration,
       clinic: isCeiling ? null : options.clinic,
       verbose: options.verbose,
       io,

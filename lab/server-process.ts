@@ -39,8 +39,6 @@ export interface StopOutcome {
   cpuProfile: string | null;
   /** A clinic tool's HTML report. */
   clinicReport: string | null;
-  /** True when the grace period ran out and the group had to be killed. */
-  killed: boolean;
 }
 
 export interface ServerHandle {
@@ -110,12 +108,12 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
       signal(ready.pid, 'SIGINT');
       setTimeout(escalate, graceMs).unref();
       stopping = (async () => {
-        const killed = (await Promise.race([exited.then(() => false), escalated.then(() => true)])) as boolean;
+        await Promise.race([exited, escalated]);
         // Sweep the group either way: 0x and clinic may leave helpers behind.
         killGroup(child, 'SIGKILL');
         await exited;
         await new Promise<void>((resolve) => log.end(resolve));
-        return collectOutputs(outputDir, options, killed);
+        return collectOutputs(outputDir, options);
       })().finally(() => live.delete(handle)); // tracked until gone, so Ctrl+C can still reach it
       return stopping;
     },
@@ -177,9 +175,9 @@ function waitForReady(
   });
 }
 
-async function collectOutputs(outputDir: string, options: StartServerOptions, killed: boolean): Promise<StopOutcome> {
+async function collectOutputs(outputDir: string, options: StartServerOptions): Promise<StopOutcome> {
   const files = await readdir(outputDir).catch(() => [] as string[]);
-  const outcome: StopOutcome = { flamegraphHtml: null, cpuProfile: null, clinicReport: null, killed };
+  const outcome: StopOutcome = { flamegraphHtml: null, cpuProfile: null, clinicReport: null };
   if (options.clinic) {
     const html = files.find((file) => file.endsWith('.html'));
     outcome.clinicReport = html ? path.join(outputDir, html) : null;
@@ -193,7 +191,6 @@ async function collectOutputs(outputDir: string, options: StartServerOptions, ki
   }
   return outcome;
 }
-
 
 function signal(pid: number, name: NodeJS.Signals): void {
   try {

@@ -1,4 +1,5 @@
 // Human output: colour and a live progress bar on a terminal, plain periodic lines otherwise.
+import { formatRate } from '../server/theory.js';
 
 export type Colour = 'bold' | 'dim' | 'green' | 'red' | 'yellow' | 'cyan';
 
@@ -47,7 +48,7 @@ export class Terminal {
       const draw = (elapsed: number, rps: number): void => {
         const filled = Math.min(BAR_WIDTH, Math.round((elapsed / totalSec) * BAR_WIDTH));
         const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
-        this.stream.write(`\r\u001b[2K${this.paint('cyan', '▸')} ${name} ${bar} ${Math.min(elapsed, totalSec).toFixed(0)}/${totalSec} s ${phase}  ${formatRps(rps)} req/s`);
+        this.stream.write(`\r\u001b[2K${this.paint('cyan', '▸')} ${name} ${bar} ${Math.min(elapsed, totalSec).toFixed(0)}/${totalSec} s ${phase}  ${formatRate(rps)} req/s`);
       };
       draw(0, 0);
       return {
@@ -60,15 +61,11 @@ export class Terminal {
       update: (elapsed, rps) => {
         if (elapsed - lastPrinted < PLAIN_PROGRESS_EVERY_SEC) return;
         lastPrinted = elapsed;
-        this.line(`  ${name} ${phase} ${elapsed.toFixed(0)}/${totalSec} s  ${formatRps(rps)} req/s`);
+        this.line(`  ${name} ${phase} ${elapsed.toFixed(0)}/${totalSec} s  ${formatRate(rps)} req/s`);
       },
       done: (summary) => this.line(`- ${name} ${summary}`),
     };
   }
-}
-
-export function formatRps(value: number): string {
-  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
 }
 
 /** A number for a table cell: thousands separators, sensible decimals, `–` for none. */

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HotpathError } from '../lab/errors.js';
+import { HotpathError, throwIfAborted } from '../lab/errors.js';
 import { projectRoot } from '../lab/paths.js';
 import { DRIVER_TEMP_PREFIX } from '../lab/sweep.js';
 import { assertLoopbackTarget, type LoadDriver, type LoadOptions, type LoadResult } from './load-driver.js';
@@ -67,7 +67,6 @@ async function runLocust(config: LocustDriverOptions, options: LoadOptions): Pro
   const workers: LocustProcess[] = [];
   if (config.workers > 0) {
     const port = await freePort();
-    throwIfAborted(options.signal);
     master = start([...common, ...headless, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
       '--expect-workers', String(config.workers), '--expect-workers-max-wait', '20']);
     for (let i = 0; i < config.workers; i += 1) {
@@ -195,10 +194,6 @@ function readHistory(csv: string): ReturnType<typeof parseLocustHistory> {
   } catch {
     return [];
   }
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new HotpathError('E_INTERRUPTED', 'interrupted');
 }
 
 function freePort(): Promise<number> {

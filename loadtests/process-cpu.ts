@@ -1,6 +1,6 @@
 // CPU use of other processes (Locust's), from /proc/<pid>/stat: Linux only, no dependency.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { procStatFields } from '../server/proc-stat.js';
 
 let ticksPerSecond: number | null = null;
 
@@ -17,16 +17,9 @@ function clockTicks(): number {
 
 /** user + system CPU seconds a process has used, or null when it is gone (or not Linux). */
 export function cpuSecondsOf(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    return (utime + stime) / clockTicks();
-  } catch {
-    return null;
-  }
+  const fields = procStatFields(pid);
+  if (!fields) return null;
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks();
 }
 
 /** Samples processes' CPU over a window; `busiestPct` is the highest % of one core among them. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { procStatFields } from './proc-stat.js';
 
 /**
  * Whether a process with this pid is running. EPERM means it exists but is not ours; a zombie
@@ -10,10 +10,5 @@ export function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc (not Linux): trust kill(0)
-  }
+  return procStatFields(pid)?.[0] !== 'Z'; // without /proc, trust kill(0)
 }

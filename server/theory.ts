@@ -21,6 +21,11 @@ export function percent(fraction: number | null): string {
   return fraction === null ? 'n/a' : `${Math.round(fraction * 100)}%`;
 }
 
+export function round(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  return Math.round(value * factor) / factor;
+}
+
 /** A rate for prose: 19.4, 1,833, 0.52. */
 export function formatRate(value: number): string {
   if (value >= 100) return Math.round(value).toLocaleString('en-US');

@@ -1,5 +1,5 @@
 import type { Lesson, MeasuredPoint } from '../../server/lesson-types.js';
-import { formatRate, fractionOf, littlesLawRps, percent, within } from '../../server/theory.js';
+import { formatRate, fractionOf, littlesLawRps, percent, round, within } from '../../server/theory.js';
 import { rwlockEarlyRelease } from './fast.js';
 import { mutexEarlyRelease } from './mutex-early-release.js';
 import { heldMutex } from './slow.js';
@@ -76,7 +76,7 @@ export const lesson: Lesson = {
     }
     notes.push(...whichChangeMattered(held, points));
     return {
-      expected: { heldRps: round1(heldBound), releasedRps: round1(releasedBound), lawRps: round1(law), ceilingRps },
+      expected: { heldRps: round(heldBound, 1), releasedRps: round(releasedBound, 1), lawRps: round(law, 1), ceilingRps },
       agreesWithTheory: agrees,
       notes,
     };
@@ -96,6 +96,3 @@ function whichChangeMattered(held: MeasuredPoint | undefined, points: readonly M
   ];
 }
 
-function round1(value: number): number {
-  return Math.round(value * 10) / 10;
-}
