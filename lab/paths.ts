@@ -13,6 +13,9 @@ export const projectRoot = (() => {
 /** Compiled server entry point; profiled runs use compiled JS so frames point at real lines. */
 export const serverMain = path.join(projectRoot, 'dist', 'server', 'main.js');
 
+/** Compiled entry point of lesson 4's redirect-map upstream. */
+export const upstreamMain = path.join(projectRoot, 'dist', 'server', 'upstream-main.js');
+
 /** Holds results/ and flamegraphs/; tests point it at a temp dir. */
 export function hotpathHome(): string {
   return path.resolve(process.env.HOTPATH_HOME ?? projectRoot);
@@ -24,6 +27,11 @@ export function resultsDir(lessonId: number): string {
 
 export function flamegraphsDir(): string {
   return path.join(hotpathHome(), 'flamegraphs');
+}
+
+/** The generated site of lessons 4 and 5 (`npm run site`; runs generate it when missing). */
+export function siteDir(): string {
+  return path.join(hotpathHome(), 'site');
 }
 
 /** `YYYYMMDD-HHMMSS-<4 hex>`, in UTC so runs sort the same everywhere. */

@@ -1,22 +1,32 @@
 // createApp({ lesson, variant }): an Express 5 app serving one variant of one lesson, plus the
 // lab's own routes. One variant per app keeps each measured process free of the others' state.
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { LabContext } from './lab-context.js';
 import { LabMetrics } from './lab-metrics.js';
-import type { Lesson, Variant } from './lesson-types.js';
+import type { Lesson, Params, Variant } from './lesson-types.js';
 import { ParamError, parseParams } from './params.js';
+import { SitePathError, siteNotFound, sitePathGuard } from './site/site-path.js';
 
 export interface CreateAppOptions {
   lesson: Lesson;
   variant: Variant;
   /** Turn off GC and event-loop instrumentation (to measure what it costs). Default on. */
   instrumented?: boolean;
+  /** Site lessons: parameters fixed at start (JSON lessons read theirs from each query). */
+  params?: Params;
+  /** Site lessons: the generated site folder. */
+  siteDir?: string;
+  /** Lesson 4: the redirect-map upstream's base URL. */
+  upstreamUrl?: string | null;
 }
 
 export interface LabApp {
   app: express.Express;
   metrics: LabMetrics;
-  /** Path of the variant's endpoint, without query. */
+  /** Path of the variant's endpoint, without query (a site variant's mount point). */
   path: string;
+  /** Stops the metrics and the variant's background work (timers, refreshes). */
+  close(): void;
 }
 
 export function variantPath(lesson: Lesson, variant: Variant): string {
@@ -29,17 +39,35 @@ export const TRIVIAL_PATH = '/__lab/noop';
 export function createApp(options: CreateAppOptions): LabApp {
   const { lesson, variant } = options;
   const metrics = new LabMetrics({ instrumented: options.instrumented ?? true });
-  const handler = variant.create({ locks: metrics.locks });
+  const lab: LabContext = {
+    locks: metrics.locks,
+    counters: metrics.counters,
+    params: options.params ?? parseParams(lesson.params, {}),
+    siteDir: options.siteDir ?? '',
+    upstreamUrl: options.upstreamUrl ?? null,
+    closed: metrics.closed,
+  };
   const path = variantPath(lesson, variant);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.get(path, async (req: Request, res: Response) => {
-    const params = parseParams(lesson.params, req.query as Record<string, unknown>);
-    const answer = await metrics.track(() => handler(params));
-    res.json(answer);
-  });
+  if (variant.serve) {
+    if (!options.siteDir) throw new Error(`lesson ${lesson.id} serves a site: createApp needs siteDir`);
+    const serve = variant.serve(lab);
+    const track = (_req: Request, res: Response, next: NextFunction): void => {
+      metrics.trackResponse(res);
+      next();
+    };
+    app.use(path, track, sitePathGuard, serve, siteNotFound);
+  } else {
+    const handler = variant.create(lab);
+    app.get(path, async (req: Request, res: Response) => {
+      const params = parseParams(lesson.params, req.query as Record<string, unknown>);
+      const answer = await metrics.track(() => handler(params));
+      res.json(answer);
+    });
+  }
 
   app.get(TRIVIAL_PATH, (_req: Request, res: Response) => {
     res.json({ ok: true });
@@ -58,14 +86,22 @@ export function createApp(options: CreateAppOptions): LabApp {
     res.status(404).json({ error: `No route ${req.method} ${req.path}; this server serves ${path}` });
   });
 
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) {
+      res.destroy(); // failed mid-body (e.g. the client went away while a file streamed)
+      return;
+    }
     if (error instanceof ParamError) {
       res.status(400).json({ error: error.message, param: error.param, allowed: error.allowed });
+      return;
+    }
+    if (error instanceof SitePathError) {
+      res.status(400).json({ error: `Bad site path: ${error.message}`, path: req.path });
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
     res.status(500).json({ error: message });
   });
 
-  return { app, metrics, path };
+  return { app, metrics, path, close: () => metrics.close() };
 }

@@ -1,7 +1,13 @@
-// The numbers behind /__lab/metrics: CPU, GC, event-loop delay, heap, requests and lock waits.
-// Counters only grow (the runner subtracts two snapshots); histograms restart on reset().
+// The numbers behind /__lab/metrics: CPU, GC, event-loop delay, memory, requests, lock waits and
+// work counters. Counters only grow (the runner subtracts two snapshots); histograms and memory
+// peaks restart on reset().
+import type { ServerResponse } from 'node:http';
 import { PerformanceObserver, monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { LockWaitStats, type LockWaitSnapshot } from './lock-wait.js';
+import { WorkCounters } from './work-counters.js';
+
+/** How often memory is sampled for its peaks: often enough to see a burst of whole-file buffers. */
+const MEMORY_SAMPLE_MS = 50;
 
 export interface LabMetricsSnapshot {
   /** Whether GC and event-loop instrumentation is on (the bench turns it off to cost it). */
@@ -13,13 +19,20 @@ export interface LabMetricsSnapshot {
   eventLoopDelayMs: { mean: number; p50: number; p99: number; max: number } | null;
   heapUsedBytes: number;
   rssBytes: number;
+  /** Highest values sampled since the last reset (null when not instrumented). */
+  memoryPeak: { heapUsedBytes: number; rssBytes: number; arrayBuffersBytes: number } | null;
   requests: { completed: number; inFlight: number };
   lock: LockWaitSnapshot | null;
+  counters: Record<string, number>;
 }
 
 export class LabMetrics {
   readonly locks = new LockWaitStats();
+  readonly counters = new WorkCounters();
   readonly instrumented: boolean;
+  readonly #closed = new AbortController();
+  #peak = { heapUsedBytes: 0, rssBytes: 0, arrayBuffersBytes: 0 };
+  #memorySampler: NodeJS.Timeout | null = null;
   #completed = 0;
   #inFlight = 0;
   #gcCount = 0;
@@ -39,7 +52,25 @@ export class LabMetrics {
       this.#gcObserver.observe({ entryTypes: ['gc'] });
       this.#loopDelay = monitorEventLoopDelay({ resolution: 10 });
       this.#loopDelay.enable();
+      this.#memorySampler = setInterval(() => this.#sampleMemory(), MEMORY_SAMPLE_MS).unref();
     }
+  }
+
+  /** Aborted by close(): variants stop their timers on it. */
+  get closed(): AbortSignal {
+    return this.#closed.signal;
+  }
+
+  /**
+   * Counts a response from now until it is sent or its connection closes: for site handlers
+   * (and express.static), which answer by streaming rather than by returning a value.
+   */
+  trackResponse(res: ServerResponse): void {
+    this.#inFlight += 1;
+    res.once('close', () => {
+      this.#inFlight -= 1;
+      this.#completed += 1;
+    });
   }
 
   /** Counts a lesson request from start to settle, so the runner can wait until none is left. */
@@ -72,19 +103,33 @@ export class LabMetrics {
         : null,
       heapUsedBytes: memory.heapUsed,
       rssBytes: memory.rss,
+      memoryPeak: this.instrumented ? this.#sampleMemory(memory) : null,
       requests: { completed: this.#completed, inFlight: this.#inFlight },
       lock: this.locks.used ? this.locks.snapshot() : null,
+      counters: this.counters.snapshot(),
     };
   }
 
   reset(): void {
     this.#loopDelay?.reset();
     this.locks.reset();
+    this.#peak = { heapUsedBytes: 0, rssBytes: 0, arrayBuffersBytes: 0 };
+    if (this.instrumented) this.#sampleMemory();
   }
 
   close(): void {
     this.#gcObserver?.disconnect();
     this.#loopDelay?.disable();
+    if (this.#memorySampler) clearInterval(this.#memorySampler);
+    this.#closed.abort();
+  }
+
+  #sampleMemory(memory = process.memoryUsage()): { heapUsedBytes: number; rssBytes: number; arrayBuffersBytes: number } {
+    const peak = this.#peak;
+    peak.heapUsedBytes = Math.max(peak.heapUsedBytes, memory.heapUsed);
+    peak.rssBytes = Math.max(peak.rssBytes, memory.rss);
+    peak.arrayBuffersBytes = Math.max(peak.arrayBuffersBytes, memory.arrayBuffers);
+    return { ...peak };
   }
 }
 

@@ -1,5 +1,6 @@
 // The shape of a lesson: data the runner, the server and the tests all read.
 // A lesson folder exports one `Lesson`; nothing in it knows how a run is driven.
+import type { RequestHandler } from 'express';
 import type { LabContext } from './lab-context.js';
 
 /** A numeric lesson parameter, settable with `--param name=value` and as a query parameter. */
@@ -25,13 +26,43 @@ export type VariantHandler = (params: Params) => Promise<unknown>;
 /** Builds a variant's handler and its private state (its own lock, its own client map). */
 export type VariantFactory = (lab: LabContext) => VariantHandler;
 
-/** One implementation of the lesson's endpoint. */
-export interface Variant {
+/**
+ * Builds a site variant: an Express handler mounted at `/lessons/<id>/<variant>/`, answering for
+ * the whole site (files, redirects, 304s). It calls `next()` for a path it has no file for, so
+ * every variant's 404 is the lab's own.
+ */
+export type SiteVariantFactory = (lab: LabContext) => RequestHandler;
+
+interface VariantBase {
   /** Kebab-case name, also the last URL segment: `/lessons/2/held-mutex`. */
   name: string;
   /** One line saying what this variant does differently. */
   summary: string;
+}
+
+/** A variant that computes one JSON answer per request from the query parameters. */
+export interface JsonVariant extends VariantBase {
   create: VariantFactory;
+  serve?: never;
+}
+
+/** A variant that serves a site: files from the lab's generated folder, and redirects. */
+export interface SiteVariant extends VariantBase {
+  serve: SiteVariantFactory;
+  create?: never;
+}
+
+/** One implementation of the lesson's endpoint. */
+export type Variant = JsonVariant | SiteVariant;
+
+/** What a site lesson serves and how the load walks it (lessons 4 and 5). */
+export interface SiteSpec {
+  /** Site paths (`/img/photo-01.jpg`, `/gh`) the load cycles through, in order, per connection. */
+  mix: (params: Params) => string[];
+  /** Run the redirect-map upstream for this lesson, its latency taken from this parameter. */
+  upstream?: { latencyParam: string };
+  /** Per-request work counters to show in the table, e.g. upstream fetches or bytes hashed. */
+  counters: { name: string; title: string; scale?: number; decimals: number }[];
 }
 
 /** One measured point of a run: a variant at a connection count. */
@@ -41,6 +72,11 @@ export interface PlannedPoint {
   /** Which variant serves this point. */
   variant: string;
   connections: number;
+  /**
+   * Site lessons: send `If-None-Match` with the ETag each path answered before the load, like a
+   * browser with a warm cache. Off: every request is a cold fetch.
+   */
+  revalidate?: boolean;
 }
 
 /** What the runner measured for one point; the input of a lesson's verdict. */
@@ -50,6 +86,19 @@ export interface MeasuredPoint extends PlannedPoint {
   cpuMsPerRequest: number | null;
   gcMsPerRequest: number | null;
   lockWait: { acquisitions: number; p99Ms: number; maxQueue: number } | null;
+  /** Response bytes per second, headers included. */
+  bytesPerSec: number;
+  /** The lesson's work counters per request (`SiteSpec.counters`), e.g. `{ upstreamFetches: 1 }`. */
+  workPerRequest: Record<string, number>;
+  memory: MemoryPeaks | null;
+}
+
+/** Peaks sampled by the server during the measured load, MB. */
+export interface MemoryPeaks {
+  heapUsedMb: number;
+  rssMb: number;
+  /** Buffers and other ArrayBuffers outside the JS heap: where whole-file reads land. */
+  arrayBuffersMb: number;
 }
 
 export interface TheoryInput {
@@ -115,6 +164,8 @@ export interface Lesson {
   params: ParamSpec[];
   /** `variants[0]` is the baseline (the slow one). */
   variants: Variant[];
+  /** Site lessons: their variants are `SiteVariant`s and the load is a mix of site paths. */
+  site?: SiteSpec;
   load: LoadProfile;
   /** Capture a CPU flame graph of each point by default (`--no-flamegraph` turns it off). */
   profile: boolean;

@@ -1,0 +1,15 @@
+// Lab processes exit on their own when the runner that started them is gone: polled, because
+// under 0x the parent is 0x, and stdin is no signal there.
+import { isAlive } from './is-alive.js';
+
+const PARENT_POLL_MS = 1000;
+
+/** Calls `stop` once the parent changes or the runner (HOTPATH_PARENT_PID) dies. */
+export function watchParent(stop: () => void): void {
+  const watched = [process.ppid, Number(process.env.HOTPATH_PARENT_PID ?? 0)].filter((pid) => pid > 1);
+  const initialParent = process.ppid;
+  setInterval(() => {
+    const orphaned = process.ppid !== initialParent || watched.some((pid) => !isAlive(pid));
+    if (orphaned) stop();
+  }, PARENT_POLL_MS).unref();
+}
