@@ -3,8 +3,10 @@ import type { Lesson } from '../server/lesson-types.js';
 import { lesson as measureFirst } from './01-measure-first/lesson.js';
 import { lesson as heldLock } from './02-held-lock/lesson.js';
 import { lesson as cloneInLoop } from './03-clone-in-loop/lesson.js';
+import { lesson as upstreamEveryRequest } from './04-upstream-every-request/lesson.js';
+import { lesson as wholeFiles } from './05-whole-files/lesson.js';
 
-export const lessons: readonly Lesson[] = [measureFirst, heldLock, cloneInLoop];
+export const lessons: readonly Lesson[] = [measureFirst, heldLock, cloneInLoop, upstreamEveryRequest, wholeFiles];
 
 export function findLesson(id: number): Lesson | undefined {
   return lessons.find((lesson) => lesson.id === id);

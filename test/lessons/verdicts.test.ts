@@ -2,9 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { findLesson } from '../../lessons/catalog.js';
 import type { MeasuredPoint } from '../../server/lesson-types.js';
+import { SITE_FILES, siteBytes } from '../../server/site/site-layout.js';
 
 function point(variant: string, rps: number, extra: Partial<MeasuredPoint> = {}): MeasuredPoint {
-  return { label: variant, variant, connections: 100, rps, latencyMs: { p50: 1, p90: 1, p99: 1, max: 1 }, cpuMsPerRequest: 1, gcMsPerRequest: 0.1, lockWait: null, ...extra };
+  return { label: variant, variant, connections: 100, rps, latencyMs: { p50: 1, p90: 1, p99: 1, max: 1 }, cpuMsPerRequest: 1, gcMsPerRequest: 0.1, lockWait: null, bytesPerSec: 0, workPerRequest: {}, memory: null, ...extra };
 }
 
 const measureFirst = findLesson(1)!;
@@ -84,5 +85,73 @@ describe('lesson 3 verdict', () => {
   it('with few rounds, expects only that no-clone is not slower', () => {
     expect(run(1000, { rps: 36, gcMsPerRequest: 0.01 }, { rps: 35, gcMsPerRequest: 0.02 }).agreesWithTheory).toBe(true);
     expect(run(1000, { rps: 50 }, { rps: 35 }).agreesWithTheory).toBe(false);
+  });
+});
+
+describe('lesson 4 verdict', () => {
+  const lesson = findLesson(4)!;
+  const run = (upstreamMs: number, slowRps: number, fastRps: number, fetches: { slow?: number; fast?: number } = {}) =>
+    lesson.verdict({
+      params: { upstreamMs, refreshMs: 1000 },
+      connections: 10,
+      thinkTimeMs: 0,
+      ceilingRps: null,
+      points: [
+        point('fetch-per-request', slowRps, { connections: 10, workPerRequest: { upstreamFetches: fetches.slow ?? 1 } }),
+        point('cached-map', fastRps, { connections: 10, workPerRequest: { upstreamFetches: fetches.fast ?? 0.001 } }),
+      ],
+    });
+
+  it('holds fetch-per-request to Little\'s law over the upstream delay', () => {
+    expect(run(50, 180, 1500).agreesWithTheory).toBe(true); // 90% of 200
+    expect(run(50, 120, 1500).agreesWithTheory).toBe(false); // 60%
+    expect(run(50, 230, 1500).agreesWithTheory).toBe(false); // above the law
+    expect(run(100, 95, 1500).expected.fetchPerRequestRps).toBe(100);
+  });
+
+  it('when the upstream is quick, expects only that fetching per request is no faster', () => {
+    const verdict = run(2, 1200, 1500); // the law's 5,000 req/s is above what the CPU serves
+    expect(verdict.agreesWithTheory).toBe(true);
+    expect(verdict.notes.join('\n')).toMatch(/bounded by the CPU/);
+    expect(run(2, 1700, 1500).agreesWithTheory).toBe(false);
+  });
+
+  it('expects one upstream fetch per request, and nearly none for the cached map', () => {
+    expect(run(50, 180, 1500, { slow: 0.5 }).agreesWithTheory).toBe(false);
+    expect(run(50, 180, 1500, { fast: 0.2 }).agreesWithTheory).toBe(false);
+  });
+});
+
+describe('lesson 5 verdict', () => {
+  const lesson = findLesson(5)!;
+  const mean = siteBytes() / SITE_FILES.length;
+  const run = (cold: [number, number], warm: [number, number], hashed = mean) =>
+    lesson.verdict({
+      params: {},
+      connections: 1,
+      thinkTimeMs: 0,
+      ceilingRps: null,
+      points: [
+        point('readfile-sha1', cold[0], { workPerRequest: { bytesHashed: hashed } }),
+        point('stream-stat-etag', cold[1]),
+        point('express-static', cold[1]),
+        { ...point('readfile-sha1', warm[0], { workPerRequest: { bytesHashed: hashed } }), label: 'readfile-sha1@warm', revalidate: true },
+        { ...point('stream-stat-etag', warm[1]), label: 'stream-stat-etag@warm', revalidate: true },
+        { ...point('express-static', warm[1] * 0.95), label: 'express-static@warm', revalidate: true },
+      ],
+    });
+
+  it('expects a cold tie, a warm-cache win of 2x or more, and the whole file hashed each time', () => {
+    const verdict = run([390, 370], [1600, 5600]);
+    expect(verdict.agreesWithTheory).toBe(true);
+    expect(verdict.notes.join('\n')).toMatch(/express-static is as good as the hand-written fast path/);
+    expect(run([390, 250], [1600, 5600]).agreesWithTheory).toBe(false); // streaming far behind cold
+    expect(run([390, 370], [1600, 2400]).agreesWithTheory).toBe(false); // 1.5x warm
+    expect(run([390, 370], [1600, 5600], mean / 2).agreesWithTheory).toBe(false); // hashed half a file?
+  });
+
+  it('needs all six points', () => {
+    const verdict = lesson.verdict({ params: {}, connections: 1, thinkTimeMs: 0, ceilingRps: null, points: [point('readfile-sha1', 1)] });
+    expect(verdict.agreesWithTheory).toBe(false);
   });
 });

@@ -1,0 +1,115 @@
+import type { Lesson, MeasuredPoint, Verdict } from '../../server/lesson-types.js';
+import { REDIRECTS } from '../../server/site/redirects.js';
+import { SITE_FILES } from '../../server/site/site-layout.js';
+import { formatRate, fractionOf, littlesLawRps, percent, round, within } from '../../server/theory.js';
+import { cachedMapBackgroundRefresh } from './fast.js';
+import { fetchPerRequest } from './slow.js';
+
+/** The slow variant waits the upstream on every request: it should reach this share of Little's law. */
+const SLOW_BAND = [0.7, 1.05] as const;
+/** The upstream bounds the slow variant only when its Little's-law rate is well below what the CPU serves. */
+const UPSTREAM_BOUND_BELOW = 0.5;
+/** At most this many upstream fetches per request for the cached map (it should be about 0.001). */
+const CACHED_FETCHES_PER_REQUEST_MAX = 0.05;
+
+/**
+ * Files up to this size: the big photos would make the load generator's byte rate, not the
+ * upstream, the limit on this machine (lesson 5 is about bytes).
+ */
+const MIX_FILE_MAX_BYTES = 200 * 1024;
+
+/** Short links among the files, one after every three files, as a k6 batch of paths and redirects would. */
+function siteMix(): string[] {
+  const links = Object.keys(REDIRECTS);
+  const mix: string[] = [];
+  SITE_FILES.filter((file) => file.bytes <= MIX_FILE_MAX_BYTES).forEach((file, i) => {
+    mix.push(file.path);
+    if (i % 3 === 2) mix.push(links[(i * 7) % links.length]!);
+  });
+  return mix;
+}
+
+export const lesson: Lesson = {
+  id: 4,
+  slug: '04-upstream-every-request',
+  title: "Work you didn't mean to do",
+  story: { id: '002', figures: 'gosherve refreshed its redirects from a Gist on every request: 697 MB/s → 5x after the fix (k6, Parca)' },
+  watch: [
+    'req/s and MB/s: the same files and links, with and without an upstream round trip in front of each',
+    'upstream/req: 1 for fetch-per-request, close to 0 for the cached map',
+    'p50 latency: fetch-per-request cannot answer faster than the upstream does',
+  ],
+  params: [
+    { name: 'upstreamMs', description: 'how long the upstream takes to answer the redirect map, ms', default: 50, min: 1, max: 2000 },
+    { name: 'refreshMs', description: 'how often the cached variant refreshes its map in the background, ms', default: 1000, min: 50, max: 600_000 },
+  ],
+  variants: [
+    { name: 'fetch-per-request', summary: 'fetches and parses the redirect map before every lookup (the story\'s bug)', serve: fetchPerRequest },
+    { name: 'cached-map', summary: 'keeps the map, refreshes it in the background, keeps the last good one on failure', serve: cachedMapBackgroundRefresh },
+  ],
+  site: {
+    mix: siteMix,
+    upstream: { latencyParam: 'upstreamMs' },
+    counters: [{ name: 'upstreamFetches', title: 'upstream/req', decimals: 3 }],
+  },
+  // Story 002 drove its site with 10 k6 virtual users.
+  load: { connections: 10, duration: 10, warmup: 2 },
+  // The slow variant waits, it does not compute: its flame graph would be nearly empty.
+  profile: false,
+  measureCeiling: false,
+  equivalentAnswers: true,
+  theory: ({ params, connections, thinkTimeMs }) => {
+    const bound = littlesLawRps(connections, params.upstreamMs as number, thinkTimeMs);
+    return {
+      headline:
+        `fetch-per-request waits ${params.upstreamMs} ms for the upstream before every answer, so ${connections} connections reach at most ` +
+        `${formatRate(bound)} req/s; cached-map fetches once per ${params.refreshMs} ms, so only the CPU bounds it`,
+      // The upstream's delay, queued behind every connection, doubled for safety.
+      worstLatencyMs: 2 * connections * (params.upstreamMs as number),
+    };
+  },
+  verdict: ({ params, connections, thinkTimeMs, points }): Verdict => {
+    const slow = points.find((p) => p.variant === 'fetch-per-request');
+    const fast = points.find((p) => p.variant === 'cached-map');
+    if (!slow || !fast) return { expected: {}, agreesWithTheory: false, notes: ['both variants must be measured'] };
+    const bound = littlesLawRps(connections, params.upstreamMs as number, thinkTimeMs);
+    const upstreamBound = bound <= fast.rps * UPSTREAM_BOUND_BELOW;
+    const slowFraction = fractionOf(slow.rps, bound);
+    const slowOk = upstreamBound ? within(slowFraction, SLOW_BAND) : slow.rps <= fast.rps * 1.05;
+    const slowFetches = fetchesPerRequest(slow);
+    const fastFetches = fetchesPerRequest(fast);
+    const fetchesOk = slowFetches !== null && fastFetches !== null && within(slowFetches, [0.99, 1.01]) && fastFetches <= CACHED_FETCHES_PER_REQUEST_MAX;
+    const notes = [
+      upstreamBound
+        ? `fetch-per-request: ${formatRate(slow.rps)} req/s = ${percent(slowFraction)} of the ${formatRate(bound)} req/s that ${connections} connections waiting ${params.upstreamMs} ms each can reach` +
+          (slowOk ? '' : ` — expected ${percent(SLOW_BAND[0])} to ${percent(SLOW_BAND[1])}`)
+        : `the upstream answers fast enough (${params.upstreamMs} ms) that ${connections} connections could reach ${formatRate(bound)} req/s, more than half of what the CPU serves: ` +
+          `fetch-per-request is bounded by the CPU, expect it no faster than cached-map${slowOk ? '' : ' — but it was faster'}`,
+      `cached-map: ${formatRate(fast.rps)} req/s, ${slow.rps > 0 ? (fast.rps / slow.rps).toFixed(2) : 'n/a'}x fetch-per-request, ${mbps(fast)} vs ${mbps(slow)}`,
+      `upstream fetches per request: ${fmt(slowFetches)} vs ${fmt(fastFetches)} (about ${formatRate((fastFetches ?? 0) * fast.rps)} per second; a refresh every ${params.refreshMs} ms is ${formatRate(1000 / (params.refreshMs as number))})` +
+        (fetchesOk ? '' : ' — expected 1 and nearly 0'),
+    ];
+    return {
+      expected: {
+        fetchPerRequestRps: upstreamBound ? round(bound, 1) : null,
+        fetchPerRequestBand: upstreamBound ? `${SLOW_BAND[0]}-${SLOW_BAND[1]}` : 'no faster than cached-map',
+        upstreamFetchesPerRequest: 1,
+        cachedFetchesPerRequestMax: CACHED_FETCHES_PER_REQUEST_MAX,
+      },
+      agreesWithTheory: slowOk && fetchesOk,
+      notes,
+    };
+  },
+};
+
+function fetchesPerRequest(point: MeasuredPoint): number | null {
+  return point.workPerRequest.upstreamFetches ?? null;
+}
+
+function fmt(value: number | null): string {
+  return value === null ? 'n/a' : value.toFixed(4);
+}
+
+function mbps(point: MeasuredPoint): string {
+  return `${(point.bytesPerSec / 1e6).toFixed(1)} MB/s`;
+}

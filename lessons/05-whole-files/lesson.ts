@@ -1,0 +1,137 @@
+import type { Lesson, MeasuredPoint, PlannedPoint, Verdict } from '../../server/lesson-types.js';
+import { SITE_FILES, siteBytes } from '../../server/site/site-layout.js';
+import { fractionOf, within } from '../../server/theory.js';
+import { streamStatEtag } from './fast.js';
+import { expressStatic } from './library.js';
+import { readFileSha1 } from './slow.js';
+
+const SLOW = 'readfile-sha1';
+const FAST = 'stream-stat-etag';
+const LIBRARY = 'express-static';
+/** Suffix of the points whose requests carry If-None-Match, like a browser with a warm cache. */
+export const WARM = '@warm';
+
+/** Mean bytes per request over the mix: what the slow variant reads and hashes each time. */
+const MEAN_FILE_BYTES = siteBytes() / SITE_FILES.length;
+/**
+ * Cold fetches, in Node: a tie. readFile is one read and one socket write, a stream one of each
+ * per 64 KB chunk, and both allocate the same bytes outside the JS heap; measured here the two
+ * stay within this margin of each other (streaming often a little behind).
+ */
+const COLD_TIE_WITHIN = 0.25;
+/** Warm cache: a 304 after one stat() against a whole read and hash; at least this ratio. */
+const WARM_RATIO_MIN = 2;
+/** express.static counts as "as good as" the hand-written fast path within this margin. */
+const AS_GOOD_WITHIN = 0.1;
+
+export const lesson: Lesson = {
+  id: 5,
+  slug: '05-whole-files',
+  title: 'Whole files, whole hashes',
+  story: { id: '002', figures: 'gosherve after dropping fs.ReadFile and whole-file SHA-1 ETags: 587 MB/s on 1 vCPU, 1.3 GB/s on 2 (k6)' },
+  watch: [
+    'MB/s with a cold cache: every request gets the whole file',
+    'hashed KB/req and the memory peaks: the whole file in a buffer, per request in flight',
+    'the @warm rows: the same requests with If-None-Match, answered 304 — and what each variant still does for a 304',
+  ],
+  params: [],
+  variants: [
+    { name: SLOW, summary: 'readFile the whole file, SHA-1 its contents for the ETag (the story\'s first version)', serve: readFileSha1 },
+    { name: FAST, summary: 'stat, ETag from name+size+mtime, 304 or stream (the story\'s fix)', serve: streamStatEtag },
+    { name: LIBRARY, summary: 'express.static: the library does the same, with a weak size-mtime ETag', serve: expressStatic },
+  ],
+  site: {
+    mix: () => SITE_FILES.map((file) => file.path),
+    counters: [{ name: 'bytesHashed', title: 'hashed KB/req', scale: 1 / 1024, decimals: 1 }],
+  },
+  // One connection, as the story's 1-vCPU test: with more, the load generator's byte rate (about
+  // 80 MB/s per core here), not the server, sets the cold numbers.
+  load: { connections: 1, duration: 8, warmup: 2 },
+  profile: true,
+  measureCeiling: false,
+  equivalentAnswers: true,
+  plan: (connections) => {
+    const names = [SLOW, FAST, LIBRARY];
+    const cold: PlannedPoint[] = names.map((name) => ({ label: name, variant: name, connections }));
+    const warm: PlannedPoint[] = names.map((name) => ({ label: `${name}${WARM}`, variant: name, connections, revalidate: true }));
+    return [...cold, ...warm];
+  },
+  theory: ({ connections }) => ({
+    headline:
+      `readfile-sha1 reads and hashes every byte it serves (${Math.round(MEAN_FILE_BYTES / 1024)} KB per request on this site's mix) and holds each file in a buffer; ` +
+      'stream-stat-etag hashes a few dozen bytes and streams 64 KB chunks. Cold: a tie in Node (both move the same bytes; the buffers live outside the JS heap). ' +
+      `Warm (If-None-Match): the fast variants answer 304 after one stat(), the slow one still reads and hashes the file: ≥ ${WARM_RATIO_MIN}x`,
+    // A 1 MB file read and hashed per queued connection, at a pessimistic 50 MB/s.
+    worstLatencyMs: connections * 20,
+  }),
+  verdict: ({ points }): Verdict => {
+    const find = (label: string): MeasuredPoint | undefined => points.find((p) => p.label === label);
+    const slow = find(SLOW);
+    const fast = find(FAST);
+    const library = find(LIBRARY);
+    const slowWarm = find(SLOW + WARM);
+    const fastWarm = find(FAST + WARM);
+    const libraryWarm = find(LIBRARY + WARM);
+    if (!slow || !fast || !library || !slowWarm || !fastWarm || !libraryWarm) {
+      return { expected: {}, agreesWithTheory: false, notes: ['all six points (three variants, cold and warm) must be measured'] };
+    }
+    const coldRatio = fractionOf(fast.rps, slow.rps);
+    const warmRatio = fractionOf(fastWarm.rps, slowWarm.rps);
+    const coldOk = coldRatio !== null && Math.abs(coldRatio - 1) <= COLD_TIE_WITHIN;
+    const warmOk = warmRatio !== null && warmRatio >= WARM_RATIO_MIN;
+    const hashedSlow = slow.workPerRequest.bytesHashed ?? 0;
+    const hashedSlowWarm = slowWarm.workPerRequest.bytesHashed ?? 0;
+    // The slow variant hashes the whole file whether it sends it or answers 304.
+    const hashOk = within(hashedSlow / MEAN_FILE_BYTES, [0.9, 1.1]) && within(hashedSlowWarm / MEAN_FILE_BYTES, [0.9, 1.1]);
+    const notes = [
+      `cold: ${FAST} serves ${ratio(coldRatio)} the req/s of ${SLOW} (${mbps(fast)} vs ${mbps(slow)}; cpu ${cpu(fast)} vs ${cpu(slow)} per request)` +
+        (coldOk ? ': a tie, as theory says for Node' : ` — expected a tie within ${Math.round(COLD_TIE_WITHIN * 100)}%`),
+      `warm (If-None-Match → 304): ${FAST} serves ${ratio(warmRatio)} the req/s of ${SLOW}` + (warmOk ? '' : ` — expected at least ${WARM_RATIO_MIN}x`),
+      `${SLOW} hashed ${kb(hashedSlow)} per request cold and ${kb(hashedSlowWarm)} per 304 (the mix averages ${kb(MEAN_FILE_BYTES)})` + (hashOk ? '' : ' — expected the whole file every time'),
+      `memory peaks, cold: ${memory(slow)} for ${SLOW}, ${memory(fast)} for ${FAST}`,
+      `GC per request, cold: ${gc(slow)} for ${SLOW}, ${gc(fast)} for ${FAST}, ${gc(library)} for ${LIBRARY}`,
+      libraryNote(fast, library, 'cold'),
+      libraryNote(fastWarm, libraryWarm, 'warm'),
+    ];
+    return {
+      expected: {
+        coldFastOverSlow: `1 ± ${COLD_TIE_WITHIN}`,
+        warmFastOverSlowMin: WARM_RATIO_MIN,
+        slowBytesHashedPerRequest: Math.round(MEAN_FILE_BYTES),
+      },
+      agreesWithTheory: coldOk && warmOk && hashOk,
+      notes,
+    };
+  },
+};
+
+function libraryNote(fast: MeasuredPoint, library: MeasuredPoint, kind: string): string {
+  const share = fractionOf(library.rps, fast.rps);
+  if (share === null) return `${kind}: ${LIBRARY} not comparable`;
+  if (Math.abs(share - 1) <= AS_GOOD_WITHIN) return `${kind}: ${LIBRARY} is as good as the hand-written fast path (${ratio(share)} its req/s): use the library`;
+  return `${kind}: ${LIBRARY} serves ${ratio(share)} the req/s of the hand-written fast path`;
+}
+
+function ratio(value: number | null): string {
+  return value === null ? 'n/a' : `${value.toFixed(2)}x`;
+}
+
+function kb(bytes: number): string {
+  return `${Math.round(bytes / 1024)} KB`;
+}
+
+function mbps(point: MeasuredPoint): string {
+  return `${(point.bytesPerSec / 1e6).toFixed(0)} MB/s`;
+}
+
+function memory(point: MeasuredPoint): string {
+  return point.memory ? `${point.memory.rssMb.toFixed(0)} MB RSS, ${point.memory.arrayBuffersMb.toFixed(1)} MB in buffers` : 'n/a';
+}
+
+function cpu(point: MeasuredPoint): string {
+  return point.cpuMsPerRequest === null ? 'n/a' : `${point.cpuMsPerRequest.toFixed(2)} ms`;
+}
+
+function gc(point: MeasuredPoint): string {
+  return point.gcMsPerRequest === null ? 'n/a' : `${point.gcMsPerRequest.toFixed(3)} ms`;
+}

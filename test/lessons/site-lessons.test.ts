@@ -1,0 +1,177 @@
+// Lessons 4 and 5 in-process: every variant answers the same, bad paths get 400/404, the cached
+// map survives a failing upstream, and the work counters say what each variant really did.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EDGE_PROBES, fetchSiteAnswers, findSiteMismatch, rawGet } from '../../lab/site-equivalence.js';
+import { findLesson } from '../../lessons/catalog.js';
+import { createApp, type LabApp } from '../../server/app.js';
+import type { LabMetricsSnapshot } from '../../server/lab-metrics.js';
+import type { Lesson } from '../../server/lesson-types.js';
+import { parseParams } from '../../server/params.js';
+import { ensureSite } from '../../server/site/generate-site.js';
+import { REDIRECTS } from '../../server/site/redirects.js';
+import { SITE_FILES } from '../../server/site/site-layout.js';
+import { createUpstream, type Upstream } from '../../server/upstream-app.js';
+import { listen, type Listening } from '../helpers/listen.js';
+
+const upstreamLesson = findLesson(4)!;
+const wholeFiles = findLesson(5)!;
+let siteDir = '';
+let upstream: Upstream;
+let upstreamServer: Listening;
+const open: Array<{ lab: LabApp; server: Listening }> = [];
+
+beforeAll(async () => {
+  siteDir = await mkdtemp(path.join(os.tmpdir(), 'hotpath-site-lessons-'));
+  await ensureSite(siteDir);
+  upstream = createUpstream({ latencyMs: 1 });
+  upstreamServer = await listen(upstream.handler);
+});
+
+afterEach(async () => {
+  upstream.failing = false;
+  for (const { lab, server } of open.splice(0)) {
+    lab.close();
+    await server.close();
+  }
+});
+
+afterAll(async () => {
+  await upstreamServer.close();
+  await rm(siteDir, { recursive: true, force: true });
+});
+
+async function serve(lesson: Lesson, variantName: string, raw: Record<string, string> = {}): Promise<{ port: number; prefix: string; metrics: () => Promise<LabMetricsSnapshot> }> {
+  const variant = lesson.variants.find((v) => v.name === variantName)!;
+  const lab = createApp({ lesson, variant, params: parseParams(lesson.params, raw), siteDir, upstreamUrl: upstreamServer.url });
+  const server = await listen(lab.app);
+  open.push({ lab, server });
+  return {
+    port: server.port,
+    prefix: lab.path,
+    metrics: async () => (await (await fetch(`${server.url}/__lab/metrics`)).json()) as LabMetricsSnapshot,
+  };
+}
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe.each([
+  [4, upstreamLesson],
+  [5, wholeFiles],
+])('lesson %i: every variant answers the same', (_id, lesson) => {
+  it('for every file and short link of the mix, 304s with its own ETag, and every edge path', async () => {
+    const all = await fetchSiteAnswers(lesson, { params: parseParams(lesson.params, {}), siteDir, upstreamUrl: upstreamServer.url });
+    expect(findSiteMismatch(all)).toBeNull();
+    const answers = new Map(all[0]!.answers.map((a) => [a.probe, a.summary]));
+    for (const file of lesson.site!.mix({})) {
+      const expected = file in REDIRECTS ? /^301 https:\/\// : /^200 - /;
+      expect(answers.get(`GET ${file}`), file).toMatch(expected);
+      if (!(file in REDIRECTS)) {
+        expect(answers.get(`GET ${file} with its ETag`), file).toMatch(/^304 /);
+        expect(answers.get(`GET ${file} with a stale ETag`), file).toMatch(/^200 /);
+      }
+    }
+    expect(answers.get('GET /')).toMatch(/^200 - text\/html; charset=utf-8/);
+    expect(answers.get('GET /no-such-file.html')).toMatch(/^404 /);
+    expect(answers.get('GET /img')).toMatch(/^404 /);
+    for (const traversal of EDGE_PROBES.filter((p) => /\.\.|%2e|%00|%E0|\.gitignore/i.test(p))) {
+      expect(answers.get(`GET ${traversal}`), traversal).toMatch(/^400 - application\/json/);
+    }
+  });
+});
+
+describe('the equivalence check', () => {
+  it('catches a variant that serves other bytes', async () => {
+    const honest = wholeFiles.variants[1]!;
+    const liar: Lesson = {
+      ...wholeFiles,
+      variants: [
+        honest,
+        { name: 'liar', summary: 'serves the wrong photo', serve: (lab) => (req, res, next) => {
+          if (req.path === '/img/photo-02.jpg') req.url = '/img/photo-03.jpg';
+          honest.serve!(lab)(req, res, next);
+        } },
+      ],
+    };
+    const mismatch = findSiteMismatch(await fetchSiteAnswers(liar, { params: {}, siteDir, upstreamUrl: null }));
+    expect(mismatch?.probe).toBe('GET /img/photo-02.jpg');
+    expect(mismatch?.variant).toBe('liar');
+  });
+});
+
+describe('lesson 4: the upstream', () => {
+  it('fetch-per-request asks the upstream on every request, files included', async () => {
+    const server = await serve(upstreamLesson, 'fetch-per-request');
+    const before = upstream.requests;
+    for (const p of ['/index.html', '/gh', '/css/site.css']) await rawGet(server.port, `${server.prefix}${p}`);
+    expect(upstream.requests - before).toBe(3);
+    expect((await server.metrics()).counters.upstreamFetches).toBe(3);
+  });
+
+  it('cached-map keeps serving its last good map while the upstream fails, and fetch-per-request goes down', async () => {
+    const fast = await serve(upstreamLesson, 'cached-map', { refreshMs: '50' });
+    const slow = await serve(upstreamLesson, 'fetch-per-request');
+    expect((await rawGet(fast.port, `${fast.prefix}/gh`)).status).toBe(301);
+    upstream.failing = true;
+    await until(async () => ((await fast.metrics()).counters.upstreamFailures ?? 0) >= 2, 'two failed refreshes');
+    const link = await rawGet(fast.port, `${fast.prefix}/gh`);
+    expect(link.status).toBe(301);
+    expect(link.headers.location).toBe(REDIRECTS['/gh']);
+    expect((await rawGet(fast.port, `${fast.prefix}/index.html`)).status).toBe(200);
+    const down = await rawGet(slow.port, `${slow.prefix}/index.html`);
+    expect(down.status).toBe(502);
+    expect(JSON.parse(down.body.toString())).toMatchObject({ error: expect.stringMatching(/redirect map is unavailable: upstream answered 503/) });
+  });
+
+  it('cached-map answers 502 until its first fetch succeeds, then serves', async () => {
+    upstream.failing = true;
+    const fast = await serve(upstreamLesson, 'cached-map', { refreshMs: '50' });
+    expect((await rawGet(fast.port, `${fast.prefix}/gh`)).status).toBe(502);
+    upstream.failing = false;
+    await until(async () => (await rawGet(fast.port, `${fast.prefix}/gh`)).status === 301, 'a good refresh');
+  });
+
+  it('cached-map fetches on its interval, not per request', async () => {
+    const fast = await serve(upstreamLesson, 'cached-map', { refreshMs: '600000' });
+    for (let i = 0; i < 20; i++) await rawGet(fast.port, `${fast.prefix}/index.html`);
+    expect((await fast.metrics()).counters.upstreamFetches).toBe(1);
+  });
+});
+
+describe('lesson 5: what each variant does per request', () => {
+  const photo = SITE_FILES.find((f) => f.path === '/img/photo-02.jpg')!;
+
+  it('readfile-sha1 reads and hashes the whole file even to answer 304', async () => {
+    const server = await serve(wholeFiles, 'readfile-sha1');
+    const first = await rawGet(server.port, `${server.prefix}${photo.path}`);
+    expect(first.body.length).toBe(photo.bytes);
+    const again = await rawGet(server.port, `${server.prefix}${photo.path}`, { 'if-none-match': String(first.headers.etag) });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+    expect((await server.metrics()).counters.bytesHashed).toBe(2 * photo.bytes);
+  });
+
+  it('stream-stat-etag hashes nothing of the contents and answers 304 from stat alone', async () => {
+    const server = await serve(wholeFiles, 'stream-stat-etag');
+    const first = await rawGet(server.port, `${server.prefix}${photo.path}`);
+    expect(first.body.length).toBe(photo.bytes);
+    expect((await rawGet(server.port, `${server.prefix}${photo.path}`, { 'if-none-match': String(first.headers.etag) })).status).toBe(304);
+    expect((await server.metrics()).counters.bytesHashed).toBeUndefined();
+  });
+
+  it('counts every site response in /__lab/metrics, 304s and 404s included', async () => {
+    const server = await serve(wholeFiles, 'express-static');
+    await rawGet(server.port, `${server.prefix}/index.html`);
+    await rawGet(server.port, `${server.prefix}/nope.html`);
+    await rawGet(server.port, `${server.prefix}/../etc/passwd`);
+    expect((await server.metrics()).requests).toEqual({ completed: 3, inFlight: 0 });
+  });
+});
