@@ -38,6 +38,10 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
     cpuMsPerRequest: v.cpuMsPerRequest,
     gcMsPerRequest: v.gcMsPerRequest,
     lockWait: v.lockWait,
+    bytesPerSec: v.bytesPerSec,
+    workPerRequest: v.workPerRequest,
+    memory: v.memory,
+    revalidate: v.mix?.ifNoneMatch ?? false,
   }));
   const finished = input.status === 'complete';
   const verdict = !finished
@@ -45,9 +49,11 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
     : lesson.verdict({ params: options.params, connections: options.connections, thinkTimeMs: thinkTimeMs(options), ceilingRps: input.ceiling?.rps ?? null, points: measured });
   const validity = judgeValidity(variants, input.ceiling, options.driver);
   const baseline = variants[0];
+  // Only points under the baseline's load compare with it (lesson 5's @warm points do not).
+  const rivals = variants.slice(1).filter((v) => (v.mix?.ifNoneMatch ?? false) === (baseline?.mix?.ifNoneMatch ?? false));
   // Calibration lessons have no slow/fast pair, so no speedup.
-  const speedup = lesson.equivalentAnswers && baseline && baseline.rps > 0 && variants.length > 1
-    ? round(Math.max(...variants.slice(1).map((v) => v.rps)) / baseline.rps, 2)
+  const speedup = lesson.equivalentAnswers && baseline && baseline.rps > 0 && rivals.length > 0
+    ? round(Math.max(...rivals.map((v) => v.rps)) / baseline.rps, 2)
     : null;
   return {
     schemaVersion: SCHEMA_VERSION,

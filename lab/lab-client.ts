@@ -38,18 +38,23 @@ export async function waitForDrain(port: number, timeoutMs: number, signal?: Abo
   }
 }
 
-/** Per-request CPU and GC cost between two snapshots of the same server. */
+/** Per-request CPU, GC and work counters between two snapshots of the same server. */
 export function perRequestCosts(before: LabMetricsSnapshot, after: LabMetricsSnapshot): {
   requests: number;
   cpuMsPerRequest: number | null;
   gcMsPerRequest: number | null;
+  workPerRequest: Record<string, number>;
 } {
   const requests = after.requests.completed - before.requests.completed;
-  if (requests <= 0) return { requests, cpuMsPerRequest: null, gcMsPerRequest: null };
+  if (requests <= 0) return { requests, cpuMsPerRequest: null, gcMsPerRequest: null, workPerRequest: {} };
   const cpuMs = after.cpu.userMs + after.cpu.systemMs - (before.cpu.userMs + before.cpu.systemMs);
+  const workPerRequest = Object.fromEntries(
+    Object.entries(after.counters).map(([name, value]) => [name, (value - (before.counters[name] ?? 0)) / requests]),
+  );
   return {
     requests,
     cpuMsPerRequest: cpuMs / requests,
     gcMsPerRequest: after.instrumented ? (after.gc.totalMs - before.gc.totalMs) / requests : null,
+    workPerRequest,
   };
 }

@@ -1,12 +1,12 @@
 // Measures one point: a fresh server (profiled or not), warm-up, drain, measured load with a
 // progress bar, metrics before and after, stop, and the top frames of its profile.
 import path from 'node:path';
-import type { LoadDriver, LoadResult } from '../loadtests/load-driver.js';
+import type { LoadDriver, LoadOptions, LoadRequest, LoadResult } from '../loadtests/load-driver.js';
 import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
 import type { PlannedPoint } from '../server/lesson-types.js';
 import { formatRate, round } from '../server/theory.js';
 import { cpuprofileToTopFrames } from './cpuprofile-to-top-frames.js';
-import { throwIfAborted } from './errors.js';
+import { HotpathError, throwIfAborted } from './errors.js';
 import { flamegraphHtmlToTopFrames } from './flamegraph-html-to-top-frames.js';
 import { fetchMetrics, perRequestCosts, resetMetrics, waitForDrain } from './lab-client.js';
 import type { ClinicTool } from './options.js';
@@ -42,6 +42,13 @@ export interface MeasurePointInput {
   verbose: boolean;
   /** Extra environment for the server, e.g. HOTPATH_METRICS=off. */
   serverEnv?: Readonly<Record<string, string>>;
+  /** More server flags (site lessons: `--site-dir`, `--upstream`, `--param`). */
+  serverArgs?: readonly string[];
+  /**
+   * Site lessons: the paths (with the variant's mount point) to cycle through instead of
+   * `pathWithQuery`; with `revalidate`, each carries If-None-Match with the ETag it answered.
+   */
+  mix?: { paths: readonly string[]; revalidate: boolean } | null;
   io: RunIo;
   driver: LoadDriver;
   runDir: string;
@@ -66,24 +73,30 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
     clinic: input.clinic,
     verbose: input.verbose,
     env: input.serverEnv,
+    extraArgs: input.serverArgs,
   });
   io.diagnostics(`server ${point.label} pid=${server.pid} port=${server.port}`);
-  const url = `http://127.0.0.1:${server.port}${input.pathWithQuery}`;
+  const origin = `http://127.0.0.1:${server.port}`;
   const logFile = path.join(input.runDir, `load-${safeFileName(point.label)}.log`);
+  const mix = input.mix ?? null;
   let load: LoadResult;
   let before: LabMetricsSnapshot;
   let after: LabMetricsSnapshot;
   let drained = true;
   let outcome: StopOutcome;
   try {
+    const shared = { timeoutSec: input.timeoutSec, logFile, workDir: input.runDir, verbose: input.verbose };
+    const target: Pick<LoadOptions, 'url' | 'requests' | 'acceptRedirects'> = mix
+      ? { url: origin, requests: await mixRequests(origin, mix), acceptRedirects: true }
+      : { url: `${origin}${input.pathWithQuery}` };
     if (input.warmup > 0) {
-      await runWithProgress(io, driver, point.label, 'warm-up', { url, connections: input.warmupConnections, durationSec: input.warmup, timeoutSec: input.timeoutSec, logFile, workDir: input.runDir, verbose: input.verbose });
+      await runWithProgress(io, driver, point.label, 'warm-up', { ...target, ...shared, connections: input.warmupConnections, durationSec: input.warmup });
       drained = await waitForDrain(server.port, 2 * input.timeoutSec * 1000, io.signal);
     }
     throwIfAborted(io.signal);
     await resetMetrics(server.port);
     before = await fetchMetrics(server.port);
-    load = await runWithProgress(io, driver, point.label, 'measure', { url, connections: point.connections, durationSec: input.duration, timeoutSec: input.timeoutSec, logFile, workDir: input.runDir, verbose: input.verbose });
+    load = await runWithProgress(io, driver, point.label, 'measure', { ...target, ...shared, connections: point.connections, durationSec: input.duration });
     after = await fetchMetrics(server.port);
     throwIfAborted(io.signal);
   } finally {
@@ -105,6 +118,7 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
       name: point.label,
       variant: point.variant,
       path: input.pathWithQuery,
+      mix: mix ? { paths: mix.paths.length, ifNoneMatch: mix.revalidate } : null,
       connections: point.connections,
       rps: round(load.rps, 2),
       requests: load.requests,
@@ -116,6 +130,10 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
       cpuMsPerRequest: roundOrNull(costs.cpuMsPerRequest, 4),
       gcMsPerRequest: roundOrNull(costs.gcMsPerRequest, 4),
       lockWait: after.lock ? { acquisitions: after.lock.acquisitions, p99Ms: round(after.lock.p99Ms, 2), maxQueue: after.lock.maxQueue } : null,
+      workPerRequest: Object.fromEntries(Object.entries(costs.workPerRequest).map(([name, value]) => [name, round(value, 4)])),
+      memory: after.memoryPeak
+        ? { heapUsedMb: toMb(after.memoryPeak.heapUsedBytes), rssMb: toMb(after.memoryPeak.rssBytes), arrayBuffersMb: toMb(after.memoryPeak.arrayBuffersBytes) }
+        : null,
       generatorCpuPct: round(load.generatorCpuPct, 1),
       generatorWarnings: load.generatorWarnings,
       profiler: outcome.cpuProfile ? 'cpu-prof' : outcome.flamegraphHtml ? '0x' : profiler,
@@ -127,12 +145,37 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
   };
 }
 
+/**
+ * The requests of a site mix. Revalidating, it first GETs each path once, as a browser filling
+ * its cache would, and sends back the ETag it got (paths without one, redirects, go as they are).
+ */
+async function mixRequests(origin: string, mix: { paths: readonly string[]; revalidate: boolean }): Promise<LoadRequest[]> {
+  if (!mix.revalidate) return mix.paths.map((p) => ({ path: p }));
+  const requests: LoadRequest[] = [];
+  for (const p of mix.paths) {
+    let etag: string | null;
+    try {
+      const response = await fetch(`${origin}${p}`, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+      await response.arrayBuffer();
+      etag = response.headers.get('etag');
+    } catch (error) {
+      throw new HotpathError('E_SERVER', `could not fetch ${p} to learn its ETag: ${(error as Error).message}`);
+    }
+    requests.push(etag ? { path: p, headers: { 'if-none-match': etag } } : { path: p });
+  }
+  return requests;
+}
+
+function toMb(bytes: number): number {
+  return round(bytes / 1024 / 1024, 1);
+}
+
 async function runWithProgress(
   io: RunIo,
   driver: LoadDriver,
   label: string,
   phase: 'warm-up' | 'measure',
-  load: { url: string; connections: number; durationSec: number; timeoutSec: number; logFile: string; workDir: string; verbose: boolean },
+  load: LoadOptions & { durationSec: number },
 ): Promise<LoadResult> {
   const bar = io.terminal.progress(label, load.durationSec, phase);
   const result = await driver.run({ ...load, signal: io.signal, onProgress: (p) => bar.update(p.elapsedSec, p.currentRps) });

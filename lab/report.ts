@@ -8,8 +8,10 @@ import { cell, type Terminal } from './terminal.js';
 interface Column {
   title: string;
   width: number;
-  value: (variant: RunRecord['variants'][number]) => string;
+  value: (variant: VariantRow) => string;
 }
+
+type VariantRow = RunRecord['variants'][number];
 
 const COLUMNS: Column[] = [
   { title: 'variant', width: 22, value: (v) => v.name },
@@ -24,11 +26,32 @@ const COLUMNS: Column[] = [
   { title: 'gc ms/req', width: 10, value: (v) => cell(v.gcMsPerRequest, 3) },
 ];
 
-export function renderTable(record: RunRecord): string[] {
+/** Site lessons: bytes, memory and the lesson's work counters instead of lock waits. */
+function siteColumns(counters: NonNullable<Lesson['site']>['counters']): Column[] {
+  const [name, conns, rps, p50, p99, errors, , , cpu, gc] = COLUMNS as [Column, Column, Column, Column, Column, Column, Column, Column, Column, Column];
+  return [
+    name, conns, rps,
+    { title: 'MB/s', width: 7, value: (v) => cell(v.bytesPerSec / 1e6, 1) },
+    p50, p99, errors, cpu, gc,
+    { title: 'rss MB', width: 7, value: (v) => cell(v.memory?.rssMb ?? null, 0) },
+    { title: 'buffers MB', width: 11, value: (v) => cell(v.memory?.arrayBuffersMb ?? null, 1) },
+    ...counters.map((counter): Column => ({
+      title: counter.title,
+      width: Math.max(counter.title.length, 8),
+      value: (v: VariantRow) => {
+        const value = v.workPerRequest[counter.name];
+        return value === undefined ? '–' : cell(value * (counter.scale ?? 1), counter.decimals);
+      },
+    })),
+  ];
+}
+
+export function renderTable(record: RunRecord, lesson?: Pick<Lesson, 'site'>): string[] {
+  const columns = lesson?.site ? siteColumns(lesson.site.counters) : COLUMNS;
   const pad = (text: string, column: Column, index: number): string => (index === 0 ? text.padEnd(column.width) : text.padStart(column.width));
-  const lines = [COLUMNS.map((column, i) => pad(column.title, column, i)).join(' ')];
+  const lines = [columns.map((column, i) => pad(column.title, column, i)).join(' ')];
   for (const variant of record.variants) {
-    lines.push(COLUMNS.map((column, i) => pad(column.value(variant), column, i)).join(' '));
+    lines.push(columns.map((column, i) => pad(column.value(variant), column, i)).join(' '));
   }
   if (record.ceiling) {
     lines.push(`${'(ceiling: trivial route)'.padEnd(24)}${String(record.ceiling.connections).padStart(5)} ${cell(record.ceiling.rps).padStart(9)}`);
@@ -54,9 +77,9 @@ export function printHeader(t: Terminal, lesson: Lesson, options: RunOptions, he
   t.line(t.paint('dim', `  run: ${params || 'no params'} · ${options.connections} connections · warm-up ${options.warmup} s · ${options.duration} s measured per point · driver ${describeDriver(options)}${options.quick ? ' · quick' : ''}`));
 }
 
-export function printResults(t: Terminal, record: RunRecord, recordFile: string, gallery: string | null): void {
+export function printResults(t: Terminal, lesson: Lesson, record: RunRecord, recordFile: string, gallery: string | null): void {
   t.line();
-  for (const line of renderTable(record)) t.line(line);
+  for (const line of renderTable(record, lesson)) t.line(line);
   t.line();
   const { comparison } = record;
   const mark = comparison.agreesWithTheory ? t.paint('green', '✓ agrees with theory') : t.paint('red', comparison.valid ? '✗ disagrees with theory' : '✗ invalid run');

@@ -9,14 +9,16 @@ import type { Lesson, PlannedPoint } from '../server/lesson-types.js';
 import { toQueryString } from '../server/params.js';
 import { buildRecord } from './build-record.js';
 import { fetchAnswers, findMismatch } from './equivalence.js';
+import { ensureSite } from '../server/site/generate-site.js';
+import { fetchSiteAnswers, findSiteMismatch } from './site-equivalence.js';
 import { HotpathError } from './errors.js';
 import { publishFlamegraphs, writeComparePage, writeGalleryIndex } from './gallery.js';
 import { measurePoint, type PointResult, type RunIo } from './measure-point.js';
 import type { RunOptions } from './options.js';
-import { newRunId, relativeToRoot, resultsDir } from './paths.js';
+import { newRunId, relativeToRoot, resultsDir, siteDir, upstreamMain } from './paths.js';
 import { printHeader, printResults } from './report.js';
 import { writeRunRecord, type RunRecord, type VariantRecord } from './run-record.js';
-import { stopAllServers, type ProfilerName } from './server-process.js';
+import { startServer, stopAllServers, type ProfilerName, type ServerHandle } from './server-process.js';
 import { markRunFolder, sweepLeftovers, unmarkRunFolder } from './sweep.js';
 import type { Terminal } from './terminal.js';
 
@@ -47,7 +49,15 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
   printHeader(t, lesson, options, theory.headline);
   const timeoutSec = Math.max(MIN_TIMEOUT_SEC, Math.ceil((2 * theory.worstLatencyMs) / 1000));
 
-  await checkAnswers(lesson, options, t);
+  const site = lesson.site ? await prepareSite(lesson, options, runDir, io) : null;
+  let upstream: ServerHandle | null = site?.upstream ?? null;
+  try {
+    if (site) await checkSiteAnswers(lesson, options, site, t);
+    else await checkAnswers(lesson, options, t);
+  } catch (error) {
+    await upstream?.stop();
+    throw error;
+  }
 
   const plan: PlannedPoint[] = lesson.plan?.(options.connections) ??
     lesson.variants.map((variant) => ({ label: variant.name, variant: variant.name, connections: options.connections }));
@@ -73,6 +83,8 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
       timeoutSec,
       point,
       pathWithQuery,
+      serverArgs: site?.serverArgs,
+      mix: site && !isCeiling ? { paths: site.mix.map((p) => `${pathWithQuery}${p}`), revalidate: point.revalidate === true } : null,
       profiler: pointProfiler,
       warmupConnections: lesson.load.warmupConnections?.(point.connections) ?? point.connections,
     });
@@ -84,7 +96,9 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
       ceiling = (await measure({ label: 'ceiling', variant: baseline, connections: options.connections }, TRIVIAL_PATH, null)).record;
     }
     for (const point of plan) {
-      const pathWithQuery = `${variantPath(lesson, lesson.variants.find((v) => v.name === point.variant)!)}${query}`;
+      const mount = variantPath(lesson, lesson.variants.find((v) => v.name === point.variant)!);
+      // A site variant is mounted at a path and answers for the site below it: no query there.
+      const pathWithQuery = site ? mount : `${mount}${query}`;
       let result = await measure(point, pathWithQuery, profiler).catch(async (error: unknown) => {
         if (profiler !== '0x' || !(error instanceof HotpathError) || error.code !== 'E_SERVER') throw error;
         notes.push(`0x could not start ${point.label} (${error.message}); fell back to node --cpu-prof`);
@@ -98,6 +112,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
     }
   } catch (error) {
     await stopAllServers();
+    upstream = null;
     // Record what was measured, so the run folder (and its logs) survives the next sweep.
     const aborted = io.signal?.aborted === true;
     const why = aborted ? 'interrupted before the run finished' : `failed: ${(error as Error).message}`;
@@ -108,6 +123,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
     throw error;
   }
 
+  await upstream?.stop();
   const record = buildRecord({ lesson, options, runId, startedAt, order, points, ceiling, notes, status: 'complete' });
   const graphs = points.filter((p) => p.graphHtml).map((p) => ({ label: p.record.name, html: p.graphHtml as string }));
   if (graphs.length > 0) {
@@ -121,7 +137,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
   await writeRunRecord(recordFile, record);
   await unmarkRunFolder(runDir);
   const gallery = await writeGalleryIndex();
-  printResults(t, record, recordFile, graphs.length > 0 ? gallery : null);
+  printResults(t, lesson, record, recordFile, graphs.length > 0 ? gallery : null);
   return { record, recordFile };
 }
 
@@ -141,3 +157,57 @@ async function checkAnswers(lesson: Lesson, options: RunOptions, t: Terminal): P
   t.line(`${t.paint('green', '✓')} all ${answers.length} variants answer ${first.body}`);
 }
 
+
+interface PreparedSite {
+  /** The site paths of the mix, e.g. `/img/photo-01.jpg`. */
+  mix: string[];
+  dir: string;
+  upstream: ServerHandle | null;
+  /** Flags every lesson server of this run gets. */
+  serverArgs: string[];
+}
+
+/** Site lessons: generate the site if needed and start the upstream (lesson 4) for the whole run. */
+async function prepareSite(lesson: Lesson, options: RunOptions, runDir: string, io: RunIo): Promise<PreparedSite> {
+  const spec = lesson.site!;
+  const dir = siteDir();
+  const manifest = await ensureSite(dir);
+  const total = manifest.files.reduce((sum, file) => sum + file.bytes, 0);
+  const mix = spec.mix(options.params);
+  io.terminal.line(io.terminal.paint('dim', `· site: ${manifest.files.length} files, ${(total / 1024 / 1024).toFixed(1)} MB in ${relativeToRoot(dir)}; the load cycles through ${mix.length} paths`));
+  const params = Object.entries(options.params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
+  let upstream: ServerHandle | null = null;
+  const serverArgs = ['--site-dir', dir, ...params];
+  if (spec.upstream) {
+    const latencyMs = options.params[spec.upstream.latencyParam]!;
+    upstream = await startServer({
+      lessonId: lesson.id,
+      variant: 'upstream',
+      label: 'upstream',
+      runDir,
+      profiler: null,
+      clinic: null,
+      verbose: options.verbose,
+      command: [upstreamMain, '--latency-ms', String(latencyMs), '--port', '0'],
+    });
+    io.diagnostics(`server upstream pid=${upstream.pid} port=${upstream.port}`);
+    io.terminal.line(io.terminal.paint('dim', `· upstream: the redirect map at http://127.0.0.1:${upstream.port}/redirects.json, ${latencyMs} ms per answer`));
+    serverArgs.push('--upstream', `http://127.0.0.1:${upstream.port}`);
+  }
+  return { mix, dir, upstream, serverArgs };
+}
+
+async function checkSiteAnswers(lesson: Lesson, options: RunOptions, site: PreparedSite, t: Terminal): Promise<void> {
+  const upstreamUrl = site.upstream ? `http://127.0.0.1:${site.upstream.port}` : null;
+  const all = await fetchSiteAnswers(lesson, { params: options.params, siteDir: site.dir, upstreamUrl });
+  const mismatch = findSiteMismatch(all);
+  if (mismatch) {
+    throw new HotpathError('E_MISMATCH', `variants disagree on ${mismatch.probe}: ${mismatch.baseline}; ${mismatch.variant}: ${mismatch.other}`);
+  }
+  const answers = all[0]!.answers;
+  // Agreeing is not enough: every path of the mix must be a file (200) or a short link (301).
+  const byProbe = new Map(answers.map((a) => [a.probe, a.summary]));
+  const broken = site.mix.find((p) => !/^(200|301) /.test(byProbe.get(`GET ${p}`) ?? ''));
+  if (broken) throw new HotpathError('E_SERVER', `${all[0]!.variant} answered GET ${broken} with ${byProbe.get(`GET ${broken}`)}`);
+  t.line(`${t.paint('green', '✓')} all ${all.length} variants answer the same ${answers.length} probes: files, short links, 304s, 400s and 404s`);
+}

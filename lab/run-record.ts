@@ -1,7 +1,7 @@
 // The run record (a contract: see DESIGN.md), and writing it so no reader ever sees half a file.
 import { randomBytes } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
-import type { Params } from '../server/lesson-types.js';
+import type { MemoryPeaks, Params } from '../server/lesson-types.js';
 import type { DriverName } from './options.js';
 import type { ProfilerName } from './server-process.js';
 import type { TopFrame } from './top-frames.js';
@@ -13,21 +13,32 @@ export interface VariantRecord {
   name: string;
   /** The variant that served it. */
   variant: string;
-  /** URL path with query. */
+  /** URL path with query; for a site lesson, the variant's mount point (see `mix`). */
   path: string;
+  /** Site lessons: how many site paths the load cycled through, and whether it sent If-None-Match. */
+  mix: { paths: number; ifNoneMatch: boolean } | null;
   connections: number;
-  /** Completed 2xx responses per measured second. */
+  /**
+   * Completed answers per measured second: 2xx, and for site lessons also 3xx (a redirect or a
+   * 304 Not Modified is the right answer there).
+   */
   rps: number;
   /** Responses received, any status. */
   requests: number;
   errors: number;
   timeouts: number;
+  /** Answers that were not completed answers (see `rps`): 4xx, 5xx, and 3xx outside site lessons. */
   non2xx: number;
+  /** Response bytes per second (autocannon: headers included; Locust: bodies only). */
   bytesPerSec: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   cpuMsPerRequest: number | null;
   gcMsPerRequest: number | null;
   lockWait: { acquisitions: number; p99Ms: number; maxQueue: number } | null;
+  /** The server's work counters divided by requests, e.g. `{ upstreamFetches: 1, bytesHashed: 167936 }`. */
+  workPerRequest: Record<string, number>;
+  /** Memory peaks sampled by the server while measured, or null without instrumentation. */
+  memory: MemoryPeaks | null;
   /** The load generator's CPU, % of one core (Locust: its busiest process). */
   generatorCpuPct: number;
   /** What the load generator itself warned about (e.g. Locust's high-CPU warning). */

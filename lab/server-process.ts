@@ -20,6 +20,10 @@ export type ProfilerName = '0x' | 'cpu-prof';
 export interface StartServerOptions {
   lessonId: number;
   variant: string;
+  /** More server flags: `--site-dir`, `--upstream`, `--param name=value` (site lessons). */
+  extraArgs?: readonly string[];
+  /** Another lab process instead of a lesson server, e.g. the upstream: its script and flags. */
+  command?: readonly string[];
   /** Names the log file and the profile folder, e.g. `held-mutex` or `sleep@10`. */
   label: string;
   /** The run folder: logs, profiles and reports go below it. */
@@ -64,7 +68,9 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
   const logFile = path.join(options.runDir, `server-${safeFileName(options.label)}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
 
-  const serverArgs = [serverMain, '--lesson', String(options.lessonId), '--variant', options.variant, '--port', '0'];
+  const serverArgs = options.command
+    ? [...options.command]
+    : [serverMain, '--lesson', String(options.lessonId), '--variant', options.variant, '--port', '0', ...(options.extraArgs ?? [])];
   const command = launchCommand(options, serverArgs, outputDir);
   const child = spawn(process.execPath, command, {
     cwd: options.runDir, // not outputDir: 0x moves its logs from the working dir into the output dir

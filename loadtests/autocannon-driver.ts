@@ -11,12 +11,15 @@ export const autocannonDriver: LoadDriver = {
       const meter = cpuMeter();
       let okSinceTick = 0;
       const started = Date.now();
+      const isOk = (status: number): boolean => status >= 200 && status < (options.acceptRedirects ? 400 : 300);
       const instance = autocannon(
         {
           url: options.url,
           connections: options.connections,
           duration: options.durationSec,
           timeout: options.timeoutSec,
+          // Each connection walks the mix in order and starts over: every path gets its share.
+          ...(options.requests ? { requests: options.requests.map((r) => ({ method: 'GET' as const, path: r.path, headers: r.headers ?? {} })) } : {}),
         },
         (error, result) => {
           clearInterval(ticker);
@@ -27,12 +30,12 @@ export const autocannonDriver: LoadDriver = {
           }
           const generatorCpuPct = meter.stop();
           const durationSec = result.duration > 0 ? result.duration : options.durationSec;
-          const ok = result['2xx'];
+          const ok = result['2xx'] + (options.acceptRedirects ? result['3xx'] : 0);
           resolve({
             driver: 'autocannon',
             requests: result.requests.total,
             ok,
-            non2xx: result.non2xx,
+            non2xx: result.non2xx - (options.acceptRedirects ? result['3xx'] : 0),
             errors: result.errors,
             timeouts: result.timeouts,
             durationSec,
@@ -50,7 +53,7 @@ export const autocannonDriver: LoadDriver = {
         },
       );
       instance.on('response', (_client: unknown, statusCode: number) => {
-        if (statusCode >= 200 && statusCode < 300) okSinceTick += 1;
+        if (isOk(statusCode)) okSinceTick += 1;
       });
       let lastTick = started;
       const ticker = setInterval(() => {

@@ -1,9 +1,22 @@
 // The interface every load driver implements, and the checks they all share.
 import { HotpathError } from '../lab/errors.js';
 
+/** One request of a mix: a path (with query) on the target, and its headers. */
+export interface LoadRequest {
+  path: string;
+  headers?: Record<string, string>;
+}
+
 export interface LoadOptions {
-  /** Full URL with query; must be on 127.0.0.1. */
+  /** Full URL with query; must be on 127.0.0.1. With `requests`, only its origin is used. */
   url: string;
+  /** A mix to cycle through, in order, on every connection (site lessons); default: `url` alone. */
+  requests?: LoadRequest[];
+  /**
+   * Count 3xx answers (redirects, 304 Not Modified) as answered, not as failures: site lessons
+   * expect them. Default false: any non-2xx is a failure.
+   */
+  acceptRedirects?: boolean;
   connections: number;
   durationSec: number;
   /** Per-request timeout, seconds: a request slower than this counts as a timeout. */
@@ -33,15 +46,16 @@ export interface LoadResult {
   driver: string;
   /** Responses received, any status. */
   requests: number;
-  /** 2xx responses. */
+  /** 2xx responses (and 3xx with `acceptRedirects`). */
   ok: number;
+  /** Responses that are not `ok`. */
   non2xx: number;
   /** Connection errors and timeouts. */
   errors: number;
   timeouts: number;
   /** Measured seconds, as the driver timed them. */
   durationSec: number;
-  /** Completed 2xx responses per measured second. */
+  /** `ok` responses per measured second. */
   rps: number;
   bytesPerSec: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };

@@ -3,7 +3,7 @@
 // Every Locust process runs in a process group of its own and is gone when run() settles.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,6 +61,12 @@ async function runLocust(config: LocustDriverOptions, options: LoadOptions): Pro
     HOTPATH_PARENT_PID: String(process.pid),
     PYTHONUNBUFFERED: '1',
   };
+  if (options.requests) {
+    // A site lesson's mix: the locustfile cycles through it as autocannon's connections do.
+    const requestsFile = path.join(dir, 'requests.json');
+    await writeFile(requestsFile, JSON.stringify(options.requests));
+    env.HOTPATH_REQUESTS_FILE = requestsFile;
+  }
   const start = (args: string[]): LocustProcess => startLocustProcess(install.python, [LAUNCHER, ...args], env, dir, log, options.verbose ?? false);
 
   let master: LocustProcess;

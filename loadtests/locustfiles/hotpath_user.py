@@ -9,8 +9,14 @@ runner (`--driver locust`) and a learner running Locust by hand:
                         autocannon's connections
                         story: HttpUser waiting between(0.5, 0.5) s, as in story 001
   HOTPATH_TIMEOUT_SEC   per-request timeout, seconds (default 10)
+  HOTPATH_REQUESTS_FILE a JSON list of {"path": ..., "headers": {...}} (site lessons 4 and 5):
+                        each user walks it in order, from its own starting point, instead of
+                        HOTPATH_PATH. Redirects are not followed: a 301 or a 304 is the answer,
+                        and Locust counts 3xx as successes.
 """
 
+import itertools
+import json
 import os
 
 from locust import FastHttpUser, HttpUser, between, constant, task
@@ -20,9 +26,29 @@ def _timeout() -> float:
     return float(os.environ.get("HOTPATH_TIMEOUT_SEC", "10"))
 
 
+def _requests(default_path: str) -> list:
+    requests_file = os.environ.get("HOTPATH_REQUESTS_FILE")
+    if not requests_file:
+        return [{"path": os.environ.get("HOTPATH_PATH", default_path), "headers": {}}]
+    with open(requests_file, encoding="utf-8") as handle:
+        requests = json.load(handle)
+    if not isinstance(requests, list) or not requests:
+        raise SystemExit(f"HOTPATH_REQUESTS_FILE must hold a non-empty JSON list, got {requests_file}")
+    return [{"path": r["path"], "headers": r.get("headers") or {}} for r in requests]
+
+
+_user_numbers = itertools.count()
+
+
+def _cycle(requests: list):
+    """Walks the mix in order; each new user starts a little further on, like a crowd would."""
+    start = next(_user_numbers) % len(requests)
+    return itertools.cycle(requests[start:] + requests[:start])
+
+
 def lesson_user(default_path: str):
     """Returns the User class for a lesson whose endpoint defaults to default_path."""
-    path = os.environ.get("HOTPATH_PATH", default_path)
+    requests = _requests(default_path)
     model = os.environ.get("HOTPATH_USER", "fast")
     if model not in ("fast", "story"):
         raise SystemExit(f"HOTPATH_USER must be fast or story, got {model!r}")
@@ -35,9 +61,13 @@ def lesson_user(default_path: str):
 
             wait_time = between(0.5, 0.5)
 
+            def on_start(self):
+                self.mix = _cycle(requests)
+
             @task
             def get_endpoint(self):
-                self.client.get(path, name=path, timeout=timeout)
+                r = next(self.mix)
+                self.client.get(r["path"], name=r["path"], headers=r["headers"], timeout=timeout, allow_redirects=False)
 
         return StoryUser
 
@@ -48,8 +78,12 @@ def lesson_user(default_path: str):
         network_timeout = timeout
         connection_timeout = timeout
 
+        def on_start(self):
+            self.mix = _cycle(requests)
+
         @task
         def get_endpoint(self):
-            self.client.get(path, name=path)
+            r = next(self.mix)
+            self.client.get(r["path"], name=r["path"], headers=r["headers"], allow_redirects=False)
 
     return FastUser

@@ -15,9 +15,9 @@ const short = { connections: 4, durationSec: 2, timeoutSec: 1 };
 
 function asVariant(result: Awaited<ReturnType<typeof autocannonDriver.run>>): VariantRecord {
   return {
-    name: 'probe', variant: 'probe', path: '/', connections: 4, rps: result.rps, requests: result.requests,
+    name: 'probe', variant: 'probe', path: '/', mix: null, connections: 4, rps: result.rps, requests: result.requests,
     errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, bytesPerSec: result.bytesPerSec,
-    latencyMs: result.latencyMs, cpuMsPerRequest: null, gcMsPerRequest: null, lockWait: null,
+    latencyMs: result.latencyMs, cpuMsPerRequest: null, gcMsPerRequest: null, lockWait: null, workPerRequest: {}, memory: null,
     generatorCpuPct: result.generatorCpuPct, generatorWarnings: result.generatorWarnings, profiler: null, flamegraph: null, topFrames: [], reports: {}, drained: true,
   };
 }
@@ -56,6 +56,26 @@ describe('autocannon driver', () => {
     expect(result.ok).toBe(0);
     expect(result.rps).toBe(0);
     expect(judgeValidity([asVariant(result)], null).notes.join('\n')).toMatch(/non-2xx/);
+  });
+
+  it('cycles a mix of paths with their headers; 3xx count as answers only when the lesson expects them', async () => {
+    const seen = new Map<string, number>();
+    server = await listen((req, res) => {
+      seen.set(`${req.url} ${req.headers['if-none-match'] ?? ''}`, (seen.get(`${req.url} ${req.headers['if-none-match'] ?? ''}`) ?? 0) + 1);
+      if (req.url === '/link') res.writeHead(301, { location: 'https://example.org/' }).end();
+      else if (req.headers['if-none-match'] === '"v1"') res.writeHead(304).end();
+      else res.end('file');
+    });
+    const requests = [{ path: '/a.html' }, { path: '/link' }, { path: '/b.css', headers: { 'if-none-match': '"v1"' } }];
+    const accepted = await autocannonDriver.run({ url: server.url, requests, acceptRedirects: true, ...short });
+    expect([...seen.keys()].sort()).toEqual(['/a.html ', '/b.css "v1"', '/link ']);
+    const counts = [...seen.values()];
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(short.connections); // each path its share
+    expect(accepted.non2xx).toBe(0);
+    expect(accepted.ok).toBe(accepted.requests);
+    const strict = await autocannonDriver.run({ url: server.url, requests, ...short });
+    expect(strict.non2xx / strict.requests).toBeGreaterThan(0.6); // the 301s and 304s: two in three
+    expect(strict.non2xx / strict.requests).toBeLessThan(0.7);
   });
 
   it.each(['http://localhost:80/', 'http://10.0.0.1/', 'https://127.0.0.1/', 'not a url'])('refuses to send load to %s', async (url) => {
