@@ -4,6 +4,7 @@
 //   3. what /__lab/metrics' instrumentation costs a fast endpoint (on vs off, interleaved)
 //   4. what 0x costs (profiled vs unprofiled, interleaved)
 //   5. the req/s Locust reaches (standalone, 1 and 2 workers) next to autocannon's
+//   6. lessons 4 and 5: slow/fast ratios and MB/s, with their spread over repetitions
 // Records go to a temp HOTPATH_HOME unless one is set, so the learner's gallery stays theirs.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -23,7 +24,7 @@ import { stopAllServers } from '../lab/server-process.js';
 import type { Lesson } from '../server/lesson-types.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' } } });
-const SECTIONS = ['theory', 'clone', 'metrics', '0x', 'locust'] as const;
+const SECTIONS = ['theory', 'clone', 'metrics', '0x', 'locust', 'site'] as const;
 const only = values.only?.split(',') ?? [...SECTIONS];
 const unknownSection = only.find((name) => !(SECTIONS as readonly string[]).includes(name));
 if (unknownSection) {
@@ -185,10 +186,41 @@ async function locustReach(): Promise<void> {
   }
 }
 
+/** Repetitions of whole site-lesson runs: lesson 5 alone measures six points per run. */
+const SITE_REPS_MAX = 3;
+
+async function siteRatios(): Promise<void> {
+  const siteReps = Math.min(reps, SITE_REPS_MAX);
+  const mbps = (bytesPerSec: number): number => bytesPerSec / 1e6;
+  const upstream: Array<{ slow: number; fast: number; law: number; slowMb: number; fastMb: number }> = [];
+  const files: Array<Record<string, { rps: number; mb: number; cpu: number }>> = [];
+  for (let rep = 0; rep < siteReps; rep += 1) {
+    const four = await runQuietly(4, ['--no-flamegraph', '--duration', String(seconds)]);
+    const [slow, fast] = four.variants;
+    upstream.push({ slow: slow!.rps, fast: fast!.rps, law: Number(four.comparison.expected.fetchPerRequestRps ?? Number.NaN), slowMb: mbps(slow!.bytesPerSec), fastMb: mbps(fast!.bytesPerSec) });
+    const five = await runQuietly(5, ['--no-flamegraph', '--duration', String(seconds)]);
+    files.push(Object.fromEntries(five.variants.map((v) => [v.name, { rps: v.rps, mb: mbps(v.bytesPerSec), cpu: v.cpuMsPerRequest ?? Number.NaN }])));
+  }
+  const col = <T>(rows: T[], pick: (row: T) => number): number[] => rows.map(pick);
+  say(`lesson 4 · fetch-per-request vs cached-map (10 connections, upstream 50 ms, ${siteReps} runs):`);
+  say(`  fetch-per-request ${f1(median(col(upstream, (r) => r.slow)))} req/s (${spread(col(upstream, (r) => r.slow), 0)}), ${f1(median(col(upstream, (r) => r.slowMb)))} MB/s · measured/theory ${median(col(upstream, (r) => r.slow / r.law)).toFixed(2)} of ${f1(upstream[0]!.law)}`);
+  say(`  cached-map ${f1(median(col(upstream, (r) => r.fast)))} req/s (${spread(col(upstream, (r) => r.fast), 0)}), ${f1(median(col(upstream, (r) => r.fastMb)))} MB/s · cached/per-request median ${median(col(upstream, (r) => r.fast / r.slow)).toFixed(2)}x, spread ${spread(col(upstream, (r) => r.fast / r.slow))}`);
+  say(`lesson 5 · whole files vs streams (1 connection, ${siteReps} runs; MB/s, req/s, server cpu ms/request, medians):`);
+  for (const name of Object.keys(files[0]!)) {
+    say(`  ${name.padEnd(22)} ${f1(median(col(files, (r) => r[name]!.mb))).padStart(6)} MB/s ${f1(median(col(files, (r) => r[name]!.rps))).padStart(8)} req/s  cpu ${median(col(files, (r) => r[name]!.cpu)).toFixed(3)} ms/req`);
+  }
+  const ratio = (a: string, b: string): string => {
+    const values = col(files, (r) => r[a]!.rps / r[b]!.rps);
+    return `${median(values).toFixed(2)}x (${spread(values)})`;
+  };
+  say(`  cold: stream-stat-etag/readfile-sha1 ${ratio('stream-stat-etag', 'readfile-sha1')} · express-static/stream-stat-etag ${ratio('express-static', 'stream-stat-etag')}`);
+  say(`  warm (If-None-Match): stream-stat-etag/readfile-sha1 ${ratio('stream-stat-etag@warm', 'readfile-sha1@warm')} · express-static/stream-stat-etag ${ratio('express-static@warm', 'stream-stat-etag@warm')}`);
+}
+
 const started = Date.now();
 say(`hotpath bench · ${os.availableParallelism()} cpus · node ${process.version} · ${quick ? 'quick' : 'default'} durations · ${reps} repetitions`);
 say();
-const sections: Record<(typeof SECTIONS)[number], () => Promise<void>> = { theory: theoryFigures, clone: cloneRatio, metrics: metricsCost, '0x': zeroXOverhead, locust: locustReach };
+const sections: Record<(typeof SECTIONS)[number], () => Promise<void>> = { theory: theoryFigures, clone: cloneRatio, metrics: metricsCost, '0x': zeroXOverhead, locust: locustReach, site: siteRatios };
 const cleanUp = async (): Promise<void> => {
   await stopAllServers(0);
   if (tempHome) rmSync(home, { recursive: true, force: true });

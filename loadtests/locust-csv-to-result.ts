@@ -40,7 +40,7 @@ export function parseLocustStats(csv: string): LocustAggregate {
 }
 
 export interface FailureCounts {
-  /** Answers with a 4xx or 5xx status. */
+  /** Answers with a status Locust counted as failed: 4xx or 5xx (and 3xx, where a locustfile does not accept them). */
   non2xx: number;
   timeouts: number;
   /** Other failures: refused or reset connections, protocol errors. */
@@ -56,7 +56,7 @@ export function parseLocustFailures(csv: string): FailureCounts {
   for (const row of rows(csv)) {
     const error = row.Error ?? '';
     const occurrences = num(row, 'Occurrences');
-    if (/code=[45]\d\d\b|^HTTPError\('[45]\d\d /.test(error)) counts.non2xx += occurrences;
+    if (/code=[345]\d\d\b|^HTTPError\('[45]\d\d /.test(error)) counts.non2xx += occurrences;
     else if (/timed out|timeout/i.test(error)) counts.timeouts += occurrences;
     else counts.connectionErrors += occurrences;
   }

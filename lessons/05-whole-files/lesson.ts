@@ -14,11 +14,12 @@ export const WARM = '@warm';
 /** Mean bytes per request over the mix: what the slow variant reads and hashes each time. */
 const MEAN_FILE_BYTES = siteBytes() / SITE_FILES.length;
 /**
- * Cold fetches, in Node: a tie. readFile is one read and one socket write, a stream one of each
- * per 64 KB chunk, and both allocate the same bytes outside the JS heap; measured here the two
- * stay within this margin of each other (streaming often a little behind).
+ * Cold fetches, in Node, streaming is no win: readFile is one read and one socket write, a stream
+ * one of each per 64 KB chunk (three for the mean file here), and both allocate the same bytes
+ * outside the JS heap. The SHA-1 (about 1 GB/s) roughly pays for the extra chunks. So expect
+ * stream/readFile req/s in this band: not above a tie, not far below.
  */
-const COLD_TIE_WITHIN = 0.25;
+const COLD_BAND = [0.6, 1.1] as const;
 /** Warm cache: a 304 after one stat() against a whole read and hash; at least this ratio. */
 const WARM_RATIO_MIN = 2;
 /** express.static counts as "as good as" the hand-written fast path within this margin. */
@@ -59,7 +60,7 @@ export const lesson: Lesson = {
   theory: ({ connections }) => ({
     headline:
       `readfile-sha1 reads and hashes every byte it serves (${Math.round(MEAN_FILE_BYTES / 1024)} KB per request on this site's mix) and holds each file in a buffer; ` +
-      'stream-stat-etag hashes a few dozen bytes and streams 64 KB chunks. Cold: a tie in Node (both move the same bytes; the buffers live outside the JS heap). ' +
+      'stream-stat-etag hashes a few dozen bytes and streams 64 KB chunks. Cold: no win for streaming in Node (more reads and writes per file, the same bytes allocated outside the JS heap). ' +
       `Warm (If-None-Match): the fast variants answer 304 after one stat(), the slow one still reads and hashes the file: ≥ ${WARM_RATIO_MIN}x`,
     // A 1 MB file read and hashed per queued connection, at a pessimistic 50 MB/s.
     worstLatencyMs: connections * 20,
@@ -77,7 +78,7 @@ export const lesson: Lesson = {
     }
     const coldRatio = fractionOf(fast.rps, slow.rps);
     const warmRatio = fractionOf(fastWarm.rps, slowWarm.rps);
-    const coldOk = coldRatio !== null && Math.abs(coldRatio - 1) <= COLD_TIE_WITHIN;
+    const coldOk = within(coldRatio, COLD_BAND);
     const warmOk = warmRatio !== null && warmRatio >= WARM_RATIO_MIN;
     const hashedSlow = slow.workPerRequest.bytesHashed ?? 0;
     const hashedSlowWarm = slowWarm.workPerRequest.bytesHashed ?? 0;
@@ -85,17 +86,17 @@ export const lesson: Lesson = {
     const hashOk = within(hashedSlow / MEAN_FILE_BYTES, [0.9, 1.1]) && within(hashedSlowWarm / MEAN_FILE_BYTES, [0.9, 1.1]);
     const notes = [
       `cold: ${FAST} serves ${ratio(coldRatio)} the req/s of ${SLOW} (${mbps(fast)} vs ${mbps(slow)}; cpu ${cpu(fast)} vs ${cpu(slow)} per request)` +
-        (coldOk ? ': a tie, as theory says for Node' : ` — expected a tie within ${Math.round(COLD_TIE_WITHIN * 100)}%`),
+        (coldOk ? ': no cold win for streaming, as theory says for Node' : ` — expected ${COLD_BAND[0]}x to ${COLD_BAND[1]}x`),
       `warm (If-None-Match → 304): ${FAST} serves ${ratio(warmRatio)} the req/s of ${SLOW}` + (warmOk ? '' : ` — expected at least ${WARM_RATIO_MIN}x`),
       `${SLOW} hashed ${kb(hashedSlow)} per request cold and ${kb(hashedSlowWarm)} per 304 (the mix averages ${kb(MEAN_FILE_BYTES)})` + (hashOk ? '' : ' — expected the whole file every time'),
-      `memory peaks, cold: ${memory(slow)} for ${SLOW}, ${memory(fast)} for ${FAST}`,
+      `memory peaks, cold: ${memory(slow)} for ${SLOW}, ${memory(fast)} for ${FAST}; warm: ${memory(slowWarm)} vs ${memory(fastWarm)}`,
       `GC per request, cold: ${gc(slow)} for ${SLOW}, ${gc(fast)} for ${FAST}, ${gc(library)} for ${LIBRARY}`,
       libraryNote(fast, library, 'cold'),
       libraryNote(fastWarm, libraryWarm, 'warm'),
     ];
     return {
       expected: {
-        coldFastOverSlow: `1 ± ${COLD_TIE_WITHIN}`,
+        coldFastOverSlow: `${COLD_BAND[0]}-${COLD_BAND[1]}`,
         warmFastOverSlowMin: WARM_RATIO_MIN,
         slowBytesHashedPerRequest: Math.round(MEAN_FILE_BYTES),
       },

@@ -58,6 +58,8 @@ export async function streamSiteFile(siteDir: string, req: Request, res: Respons
     res.end();
     return;
   }
-  // 64 KB chunks: the memory in use stays the same whatever the file's size.
-  await pipeline(createReadStream(found.file), res);
+  // 64 KB chunks: the memory in use stays the same whatever the file's size. Giving the end
+  // (as send does for express.static) saves the last read, the one that would only find EOF.
+  const size = found.stats.size;
+  await pipeline(createReadStream(found.file, size > 0 ? { start: 0, end: size - 1 } : {}), res);
 }

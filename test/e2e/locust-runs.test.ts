@@ -68,6 +68,29 @@ describe.skipIf(!haveLocust && process.env.CI !== 'true')('--driver locust, end 
     expect(locustLauncherPids(run.home)).toEqual([]);
   });
 
+  it('site lessons: lesson 4 walks the mix with one upstream fetch per request; lesson 5\'s 304s count as answers', async () => {
+    const four = await runCli(['4', '--quick', '--json', '--driver', 'locust']);
+    const upstream = JSON.parse(four.stdout) as RunRecord;
+    expect(upstream.comparison.valid, upstream.comparison.notes.join('\n')).toBe(true);
+    const [slow, fast] = upstream.variants;
+    expect(slow!.workPerRequest.upstreamFetches).toBeCloseTo(1, 2);
+    expect(slow!.rps / 200).toBeLessThanOrEqual(1.05); // 10 users waiting 50 ms each
+    expect(fast!.rps / slow!.rps).toBeGreaterThanOrEqual(1.5);
+    expect(await leftovers(four.stderr)).toEqual({ alive: [], bound: [] });
+
+    const five = await runCli(['5', '--json', '--driver', 'locust', '--no-flamegraph', '--warmup', '0', '--duration', '2']);
+    const files = JSON.parse(five.stdout) as RunRecord;
+    for (const variant of files.variants) {
+      expect(variant.requests, variant.name).toBeGreaterThan(0);
+      expect(variant.errors + variant.non2xx, variant.name).toBe(0); // FastHttpUser would fail 304s without the locustfile's help
+    }
+    const warm = files.variants.find((v) => v.name === 'stream-stat-etag@warm')!;
+    const cold = files.variants.find((v) => v.name === 'stream-stat-etag')!;
+    expect(warm.bytesPerSec / warm.rps).toBeLessThan(cold.bytesPerSec / cold.rps / 10);
+    expect(await leftovers(five.stderr)).toEqual({ alive: [], bound: [] });
+    expect(locustLauncherPids(five.home)).toEqual([]);
+  });
+
   it('Ctrl+C while Locust runs: exit 130 and no Locust process left', async () => {
     const run = startCli(['2', '--quick', '--driver', 'locust', '--locust-workers', '1']);
     expect(await waitFor(() => locustLauncherPids(run.home).length >= 2, 60_000)).toBe(true);
