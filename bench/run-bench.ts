@@ -193,19 +193,21 @@ async function siteRatios(): Promise<void> {
   const siteReps = Math.min(reps, SITE_REPS_MAX);
   const mbps = (bytesPerSec: number): number => bytesPerSec / 1e6;
   const upstream: Array<{ slow: number; fast: number; law: number; slowMb: number; fastMb: number }> = [];
+  let setup = '';
   const files: Array<Record<string, { rps: number; mb: number; cpu: number }>> = [];
   for (let rep = 0; rep < siteReps; rep += 1) {
     const four = await runQuietly(4, ['--no-flamegraph', '--duration', String(seconds)]);
+    setup = `${four.options.connections} connections, upstream ${four.params.upstreamMs} ms`;
     const [slow, fast] = four.variants;
     upstream.push({ slow: slow!.rps, fast: fast!.rps, law: Number(four.comparison.expected.fetchPerRequestRps ?? Number.NaN), slowMb: mbps(slow!.bytesPerSec), fastMb: mbps(fast!.bytesPerSec) });
     const five = await runQuietly(5, ['--no-flamegraph', '--duration', String(seconds)]);
     files.push(Object.fromEntries(five.variants.map((v) => [v.name, { rps: v.rps, mb: mbps(v.bytesPerSec), cpu: v.cpuMsPerRequest ?? Number.NaN }])));
   }
   const col = <T>(rows: T[], pick: (row: T) => number): number[] => rows.map(pick);
-  say(`lesson 4 · fetch-per-request vs cached-map (10 connections, upstream 50 ms, ${siteReps} runs):`);
+  say(`lesson 4 · fetch-per-request vs cached-map (${setup}, ${siteReps} runs):`);
   say(`  fetch-per-request ${f1(median(col(upstream, (r) => r.slow)))} req/s (${spread(col(upstream, (r) => r.slow), 0)}), ${f1(median(col(upstream, (r) => r.slowMb)))} MB/s · measured/theory ${median(col(upstream, (r) => r.slow / r.law)).toFixed(2)} of ${f1(upstream[0]!.law)}`);
   say(`  cached-map ${f1(median(col(upstream, (r) => r.fast)))} req/s (${spread(col(upstream, (r) => r.fast), 0)}), ${f1(median(col(upstream, (r) => r.fastMb)))} MB/s · cached/per-request median ${median(col(upstream, (r) => r.fast / r.slow)).toFixed(2)}x, spread ${spread(col(upstream, (r) => r.fast / r.slow))}`);
-  say(`lesson 5 · whole files vs streams (1 connection, ${siteReps} runs; MB/s, req/s, server cpu ms/request, medians):`);
+  say(`lesson 5 · whole files vs streams (${lessonById(5).load.connections} connection, ${siteReps} runs; MB/s, req/s, server cpu ms/request, medians):`);
   for (const name of Object.keys(files[0]!)) {
     say(`  ${name.padEnd(22)} ${f1(median(col(files, (r) => r[name]!.mb))).padStart(6)} MB/s ${f1(median(col(files, (r) => r[name]!.rps))).padStart(8)} req/s  cpu ${median(col(files, (r) => r[name]!.cpu)).toFixed(3)} ms/req`);
   }

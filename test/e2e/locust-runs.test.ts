@@ -74,7 +74,7 @@ describe.skipIf(!haveLocust && process.env.CI !== 'true')('--driver locust, end 
     expect(upstream.comparison.valid, upstream.comparison.notes.join('\n')).toBe(true);
     const [slow, fast] = upstream.variants;
     expect(slow!.workPerRequest.upstreamFetches).toBeCloseTo(1, 2);
-    expect(slow!.rps / 200).toBeLessThanOrEqual(1.05); // 10 users waiting 50 ms each
+    expect(slow!.rps / 80).toBeLessThanOrEqual(1.05); // 4 users waiting 50 ms each
     expect(fast!.rps / slow!.rps).toBeGreaterThanOrEqual(1.5);
     expect(await leftovers(four.stderr)).toEqual({ alive: [], bound: [] });
 
