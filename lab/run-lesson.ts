@@ -50,7 +50,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
   const timeoutSec = Math.max(MIN_TIMEOUT_SEC, Math.ceil((2 * theory.worstLatencyMs) / 1000));
 
   const site = lesson.site ? await prepareSite(lesson, options, runDir, io) : null;
-  let upstream: ServerHandle | null = site?.upstream ?? null;
+  const upstream: ServerHandle | null = site?.upstream ?? null;
   try {
     if (site) await checkSiteAnswers(lesson, options, site, t);
     else await checkAnswers(lesson, options, t);
@@ -111,8 +111,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
       points.push(result);
     }
   } catch (error) {
-    await stopAllServers();
-    upstream = null;
+    await stopAllServers(); // the upstream too
     // Record what was measured, so the run folder (and its logs) survives the next sweep.
     const aborted = io.signal?.aborted === true;
     const why = aborted ? 'interrupted before the run finished' : `failed: ${(error as Error).message}`;

@@ -33,7 +33,8 @@ describe('lesson catalogue', () => {
 });
 
 describe('slow and fast variants compute the same answer', () => {
-  const comparable = lessons.filter((lesson) => lesson.equivalentAnswers);
+  // Site lessons (4, 5) answer many paths, not one JSON value: test/lessons/site-lessons.test.ts.
+  const comparable = lessons.filter((lesson) => lesson.equivalentAnswers && !lesson.site);
   it.each(comparable.map((lesson) => [lesson.slug, lesson] as const))('%s at its default parameters', async (_slug, lesson) => {
     const params = Object.fromEntries(lesson.params.map((spec) => [spec.name, spec.default]));
     const answers = await fetchAnswers(lesson, params);
