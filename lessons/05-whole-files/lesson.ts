@@ -126,7 +126,7 @@ function mbps(point: MeasuredPoint): string {
 }
 
 function memory(point: MeasuredPoint): string {
-  return point.memory ? `${point.memory.rssMb.toFixed(0)} MB RSS, ${point.memory.arrayBuffersMb.toFixed(1)} MB in buffers` : 'n/a';
+  return point.memory ? `${point.memory.rssMb.toFixed(0)} MB RSS, ${point.memory.heapUsedMb.toFixed(0)} MB heap, ${point.memory.arrayBuffersMb.toFixed(1)} MB in buffers` : 'n/a';
 }
 
 function cpu(point: MeasuredPoint): string {
