@@ -2,7 +2,7 @@
 // the same mtime on every machine and every run. A manifest written last says the folder is
 // complete; ensureSite() rebuilds only when it is missing or from another layout version.
 import { createCipheriv, createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SITE_FILES, SITE_MTIME, SITE_VERSION, type SiteFile } from './site-layout.js';
 
@@ -30,6 +30,7 @@ export async function readManifest(dir: string): Promise<SiteManifest | null> {
 
 export async function generateSite(dir: string): Promise<SiteManifest> {
   await rm(path.join(dir, MANIFEST_FILE), { force: true }); // incomplete until rewritten
+  await removeTempFiles(dir);
   const manifest: SiteManifest = { version: SITE_VERSION, files: [] };
   for (const file of SITE_FILES) {
     const bytes = contentOf(file);
@@ -45,6 +46,15 @@ export async function generateSite(dir: string): Promise<SiteManifest> {
   await writeFile(temp, `${JSON.stringify(manifest, null, 2)}\n`);
   await rename(temp, path.join(dir, MANIFEST_FILE));
   return manifest;
+}
+
+/** Temp files of a generation that was killed half-way (only in the site's own folders). */
+async function removeTempFiles(dir: string): Promise<void> {
+  const folders = new Set(SITE_FILES.map((file) => path.dirname(path.join(dir, ...file.path.split('/')))));
+  for (const folder of folders) {
+    const names = await readdir(folder).catch(() => [] as string[]);
+    await Promise.all(names.filter((name) => /\.tmp-\d+$/.test(name)).map((name) => rm(path.join(folder, name), { force: true })));
+  }
 }
 
 /** The exact bytes of one file: text for pages, styles and scripts, noise (like JPEG data) otherwise. */

@@ -1,4 +1,5 @@
 // The generated site and the site-path checks every site variant sits behind.
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,8 +44,10 @@ describe('generated site', () => {
     await ensureSite(dir);
     expect((await stat(photo)).size).toBe(8); // complete manifest: not regenerated
     await writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify({ version: 0, files: [] }));
+    await writeFile(`${photo}.tmp-999`, 'left by a killed generation');
     await ensureSite(dir);
     expect((await stat(photo)).size).toBe(1024 * 1024);
+    expect(existsSync(`${photo}.tmp-999`)).toBe(false);
   });
 });
 
