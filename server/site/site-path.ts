@@ -44,8 +44,12 @@ export function decodedSitePath(rawPath: string): string {
   return `/${siteSegments(rawPath).join('/')}`;
 }
 
-/** Middleware in front of every site variant: 400 JSON for a path no file can have. */
+/** Middleware in front of every site variant: 405 for other methods than GET and HEAD, 400 JSON for a path no file can have. */
 export function sitePathGuard(req: Request, res: Response, next: NextFunction): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.status(405).set('Allow', 'GET, HEAD').json({ error: `${req.method} is not allowed: the site answers GET and HEAD`, path: req.path });
+    return;
+  }
   try {
     siteSegments(req.path);
   } catch (error) {

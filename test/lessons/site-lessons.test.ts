@@ -88,6 +88,19 @@ describe.each([
   });
 });
 
+describe('site methods', () => {
+  it.each(wholeFiles.variants.map((v) => v.name))('%s answers POST with 405 and HEAD with headers only', async (name) => {
+    const server = await serve(wholeFiles, name);
+    const post = await fetch(`http://127.0.0.1:${server.port}${server.prefix}/index.html`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    const head = await fetch(`http://127.0.0.1:${server.port}${server.prefix}/index.html`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(SITE_FILES[0]!.bytes));
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+  });
+});
+
 describe('the equivalence check', () => {
   it('catches a variant that serves other bytes', async () => {
     const honest = wholeFiles.variants[1]!;
