@@ -191,7 +191,7 @@ const SITE_REPS_MAX = 3;
 
 async function siteRatios(): Promise<void> {
   const siteReps = Math.min(reps, SITE_REPS_MAX);
-  const mbps = (bytesPerSec: number): number => bytesPerSec / 1e6;
+  const mbps = (bytesPerSec: number): number => bytesPerSec / 1e6; // as formatMbps counts
   const upstream: Array<{ slow: number; fast: number; law: number; slowMb: number; fastMb: number }> = [];
   let setup = '';
   const files: Array<Record<string, { rps: number; mb: number; cpu: number }>> = [];

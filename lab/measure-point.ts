@@ -87,7 +87,7 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
   try {
     const shared = { timeoutSec: input.timeoutSec, logFile, workDir: input.runDir, verbose: input.verbose };
     const target: Pick<LoadOptions, 'url' | 'requests' | 'acceptRedirects'> = mix
-      ? { url: origin, requests: await mixRequests(origin, mix), acceptRedirects: true }
+      ? { url: origin, requests: await mixRequests(origin, mix, io.signal), acceptRedirects: true }
       : { url: `${origin}${input.pathWithQuery}` };
     if (input.warmup > 0) {
       await runWithProgress(io, driver, point.label, 'warm-up', { ...target, ...shared, connections: input.warmupConnections, durationSec: input.warmup });
@@ -149,10 +149,11 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
  * The requests of a site mix. Revalidating, it first GETs each path once, as a browser filling
  * its cache would, and sends back the ETag it got (paths without one, redirects, go as they are).
  */
-async function mixRequests(origin: string, mix: { paths: readonly string[]; revalidate: boolean }): Promise<LoadRequest[]> {
+async function mixRequests(origin: string, mix: { paths: readonly string[]; revalidate: boolean }, signal?: AbortSignal): Promise<LoadRequest[]> {
   if (!mix.revalidate) return mix.paths.map((p) => ({ path: p }));
   const requests: LoadRequest[] = [];
   for (const p of mix.paths) {
+    throwIfAborted(signal);
     let etag: string | null;
     try {
       const response = await fetch(`${origin}${p}`, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });

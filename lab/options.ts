@@ -1,7 +1,7 @@
 // The runner's flags: parsed once at the edge, validated once, with defaults in one place.
 import { parseArgs } from 'node:util';
 import type { Lesson, Params } from '../server/lesson-types.js';
-import { ParamError, parseParams } from '../server/params.js';
+import { ParamError, parseParamPairs, parseParams } from '../server/params.js';
 import { HotpathError } from './errors.js';
 
 export const CLINIC_TOOLS = ['doctor', 'bubbleprof', 'flame', 'heapprofiler'] as const;
@@ -105,7 +105,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     quick: values.quick ?? false,
     verbose: values.verbose ?? false,
     clinic: values.clinic === undefined ? null : oneOf('clinic', values.clinic, CLINIC_TOOLS),
-    rawParams: parseParamFlags(values.param ?? []),
+    rawParams: paramPairs(values.param ?? []),
   };
 }
 
@@ -149,16 +149,13 @@ export function parseLessonNumber(text: string | undefined, known: readonly numb
   return id;
 }
 
-function parseParamFlags(flags: readonly string[]): Record<string, string> {
-  const raw: Record<string, string> = {};
-  for (const flag of flags) {
-    const eq = flag.indexOf('=');
-    if (eq <= 0) throw new HotpathError('E_USAGE', `Expected \`--param name=value\`, got \`${flag}\``);
-    const name = flag.slice(0, eq);
-    if (name in raw) throw new HotpathError('E_USAGE', `\`--param ${name}\` is given twice`);
-    raw[name] = flag.slice(eq + 1);
+function paramPairs(flags: readonly string[]): Record<string, string> {
+  try {
+    return parseParamPairs(flags);
+  } catch (error) {
+    if (error instanceof ParamError) throw new HotpathError('E_USAGE', error.message);
+    throw error;
   }
-  return raw;
 }
 
 function optionalNumber(

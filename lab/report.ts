@@ -33,8 +33,8 @@ function siteColumns(counters: NonNullable<Lesson['site']>['counters']): Column[
     name, conns, rps,
     { title: 'MB/s', width: 7, value: (v) => cell(v.bytesPerSec / 1e6, 1) },
     p50, p99, errors, cpu, gc,
-    { title: 'rss MB', width: 7, value: (v) => cell(v.memory?.rssMb ?? null, 0) },
-    { title: 'buffers MB', width: 11, value: (v) => cell(v.memory?.arrayBuffersMb ?? null, 1) },
+    { title: 'rss MiB', width: 8, value: (v) => cell(v.memory?.rssMb ?? null, 0) },
+    { title: 'buffers MiB', width: 12, value: (v) => cell(v.memory?.arrayBuffersMb ?? null, 1) },
     ...counters.map((counter): Column => ({
       title: counter.title,
       width: Math.max(counter.title.length, 8),

@@ -9,8 +9,8 @@ import type { Lesson, PlannedPoint } from '../server/lesson-types.js';
 import { toQueryString } from '../server/params.js';
 import { buildRecord } from './build-record.js';
 import { fetchAnswers, findMismatch } from './equivalence.js';
-import { ensureSite } from '../server/site/generate-site.js';
-import { fetchSiteAnswers, findSiteMismatch } from './site-equivalence.js';
+import { describeSite, ensureSite } from '../server/site/generate-site.js';
+import { fetchSiteAnswers, findBrokenAnswer, findSiteMismatch } from './site-equivalence.js';
 import { HotpathError } from './errors.js';
 import { publishFlamegraphs, writeComparePage, writeGalleryIndex } from './gallery.js';
 import { measurePoint, type PointResult, type RunIo } from './measure-point.js';
@@ -52,7 +52,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
   const site = lesson.site ? await prepareSite(lesson, options, runDir, io) : null;
   const upstream: ServerHandle | null = site?.upstream ?? null;
   try {
-    if (site) await checkSiteAnswers(lesson, options, site, t);
+    if (site) await checkSiteAnswers(lesson, options, site, io);
     else await checkAnswers(lesson, options, t);
   } catch (error) {
     await upstream?.stop();
@@ -171,9 +171,8 @@ async function prepareSite(lesson: Lesson, options: RunOptions, runDir: string, 
   const spec = lesson.site!;
   const dir = siteDir();
   const manifest = await ensureSite(dir);
-  const total = manifest.files.reduce((sum, file) => sum + file.bytes, 0);
   const mix = spec.mix(options.params);
-  io.terminal.line(io.terminal.paint('dim', `· site: ${manifest.files.length} files, ${(total / 1024 / 1024).toFixed(1)} MB in ${relativeToRoot(dir)}; the load cycles through ${mix.length} paths`));
+  io.terminal.line(io.terminal.paint('dim', `· site: ${describeSite(manifest)} in ${relativeToRoot(dir)}; the load cycles through ${mix.length} paths`));
   const params = Object.entries(options.params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
   let upstream: ServerHandle | null = null;
   const serverArgs = ['--site-dir', dir, ...params];
@@ -196,17 +195,17 @@ async function prepareSite(lesson: Lesson, options: RunOptions, runDir: string, 
   return { mix, dir, upstream, serverArgs };
 }
 
-async function checkSiteAnswers(lesson: Lesson, options: RunOptions, site: PreparedSite, t: Terminal): Promise<void> {
+async function checkSiteAnswers(lesson: Lesson, options: RunOptions, site: PreparedSite, io: RunIo): Promise<void> {
+  const t = io.terminal;
   const upstreamUrl = site.upstream ? `http://127.0.0.1:${site.upstream.port}` : null;
-  const all = await fetchSiteAnswers(lesson, { params: options.params, siteDir: site.dir, upstreamUrl });
+  const all = await fetchSiteAnswers(lesson, { params: options.params, siteDir: site.dir, upstreamUrl, signal: io.signal });
   const mismatch = findSiteMismatch(all);
   if (mismatch) {
     throw new HotpathError('E_MISMATCH', `variants disagree on ${mismatch.probe}: ${mismatch.baseline}; ${mismatch.variant}: ${mismatch.other}`);
   }
   const answers = all[0]!.answers;
-  // Agreeing is not enough: every path of the mix must be a file (200) or a short link (301).
-  const byProbe = new Map(answers.map((a) => [a.probe, a.summary]));
-  const broken = site.mix.find((p) => !/^(200|301) /.test(byProbe.get(`GET ${p}`) ?? ''));
-  if (broken) throw new HotpathError('E_SERVER', `${all[0]!.variant} answered GET ${broken} with ${byProbe.get(`GET ${broken}`)}`);
+  // Agreeing is not enough: all of them could be wrong the same way.
+  const broken = findBrokenAnswer(answers, site.mix);
+  if (broken) throw new HotpathError('E_SERVER', `every variant got this wrong: ${broken}`);
   t.line(`${t.paint('green', '✓')} all ${all.length} variants answer the same ${answers.length} probes: files, short links, 304s, 400s and 404s`);
 }

@@ -15,7 +15,10 @@ export interface VariantRecord {
   variant: string;
   /** URL path with query; for a site lesson, the variant's mount point (see `mix`). */
   path: string;
-  /** Site lessons: how many site paths the load cycled through, and whether it sent If-None-Match. */
+  /**
+   * Site lessons: how many site paths the load cycled through, and whether it revalidated: sent
+   * If-None-Match on every path that had an ETag (short links have none).
+   */
   mix: { paths: number; ifNoneMatch: boolean } | null;
   connections: number;
   /**
@@ -35,9 +38,12 @@ export interface VariantRecord {
   cpuMsPerRequest: number | null;
   gcMsPerRequest: number | null;
   lockWait: { acquisitions: number; p99Ms: number; maxQueue: number } | null;
-  /** The server's work counters divided by requests, e.g. `{ upstreamFetches: 1, bytesHashed: 167936 }`. */
+  /**
+   * The server's work counters over the measured window divided by the responses the server
+   * completed in it, e.g. `{ upstreamFetches: 1, bytesHashed: 157286 }`.
+   */
   workPerRequest: Record<string, number>;
-  /** Memory peaks sampled by the server while measured, or null without instrumentation. */
+  /** Memory peaks (MiB) sampled by the server while measured, or null without instrumentation. */
   memory: MemoryPeaks | null;
   /** The load generator's CPU, % of one core (Locust: its busiest process). */
   generatorCpuPct: number;
@@ -86,7 +92,10 @@ export interface RunRecord {
   ceiling: { rps: number; connections: number } | null;
   variants: VariantRecord[];
   comparison: {
-    /** Best variant's rps over the baseline's (variants[0]); null for calibration lessons. */
+    /**
+     * Best variant's rps over the baseline's (variants[0]), among points under the baseline's own
+     * load (lesson 5's @warm points are not); null for calibration lessons.
+     */
     speedup: number | null;
     expected: Record<string, number | string | null>;
     agreesWithTheory: boolean;

@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, variantPath } from '../server/app.js';
 import type { Lesson, Params, Variant } from '../server/lesson-types.js';
+import { throwIfAborted } from './errors.js';
 
 export interface SiteProbeAnswer {
   probe: string;
@@ -19,22 +20,52 @@ export interface SiteAnswers {
   answers: SiteProbeAnswer[];
 }
 
-/** Paths every site must answer the same way, beside its mix. Sent raw: no client normalizes them. */
-export const EDGE_PROBES: readonly string[] = [
-  '/',
-  '/no-such-file.html',
-  '/img/',
-  '/img',
-  '/../package.json',
-  '/img/../../package.json',
-  '/%2e%2e/package.json',
-  '/..%2fpackage.json',
-  '/img%2f..%2f..%2fpackage.json',
-  '/.gitignore',
-  '/index.html%00.jpg',
-  '/%E0%A4%A',
-  '/img\\..\\..\\package.json',
+/**
+ * Paths every site must answer the same way beside its mix, with the status each must get. Sent
+ * raw: no client normalizes them.
+ */
+export const EDGE_PROBES: ReadonlyArray<{ path: string; status: number }> = [
+  { path: '/', status: 200 },
+  { path: '/no-such-file.html', status: 404 },
+  { path: '/img/', status: 404 },
+  { path: '/img', status: 404 },
+  { path: `/${'a'.repeat(300)}.html`, status: 404 }, // longer than a file name may be
+  { path: '/../package.json', status: 400 },
+  { path: '/img/../../package.json', status: 400 },
+  { path: '/%2e%2e/package.json', status: 400 },
+  { path: '/..%2fpackage.json', status: 400 },
+  { path: '/img%2f..%2f..%2fpackage.json', status: 400 },
+  { path: '/.gitignore', status: 400 },
+  { path: '/index.html%00.jpg', status: 400 },
+  { path: '/%E0%A4%A', status: 400 },
+  { path: '/img\\..\\..\\package.json', status: 400 },
 ];
+
+/**
+ * What the answers must be, beyond agreeing: every path of the mix a file (200) or a short link
+ * (301); every file 304 with its own ETag and 200 with a stale one; the edge paths as listed.
+ * Returns the first broken expectation, or null.
+ */
+export function findBrokenAnswer(answers: readonly SiteProbeAnswer[], mix: readonly string[]): string | null {
+  const byProbe = new Map(answers.map((a) => [a.probe, a.summary]));
+  const expect = (probe: string, status: RegExp): string | null => {
+    const summary = byProbe.get(probe);
+    return summary !== undefined && status.test(summary) ? null : `${probe} answered ${summary ?? 'nothing'}`;
+  };
+  for (const p of mix) {
+    const problem = expect(`GET ${p}`, /^(200|301) /);
+    if (problem) return problem;
+    if (byProbe.get(`GET ${p}`)?.startsWith('200 ')) {
+      const revalidated = expect(`GET ${p} with its ETag`, /^304 /) ?? expect(`GET ${p} with a stale ETag`, /^200 /);
+      if (revalidated) return revalidated;
+    }
+  }
+  for (const edge of EDGE_PROBES) {
+    const problem = expect(`GET ${edge.path}`, new RegExp(`^${edge.status} `));
+    if (problem) return problem;
+  }
+  return null;
+}
 
 interface RawResponse {
   status: number;
@@ -63,10 +94,15 @@ function summarize(response: RawResponse): string {
   return `${response.status} ${location} ${type} sha1:${createHash('sha1').update(response.body).digest('hex').slice(0, 12)} (${response.body.length} B)`;
 }
 
-export async function fetchSiteAnswers(
-  lesson: Lesson,
-  options: { params: Params; siteDir: string; upstreamUrl: string | null },
-): Promise<SiteAnswers[]> {
+interface ProbeOptions {
+  params: Params;
+  siteDir: string;
+  upstreamUrl: string | null;
+  /** Ctrl+C: stop between probes (with a slow upstream, lesson 4's probes take a while). */
+  signal?: AbortSignal;
+}
+
+export async function fetchSiteAnswers(lesson: Lesson, options: ProbeOptions): Promise<SiteAnswers[]> {
   if (!lesson.site) throw new Error(`lesson ${lesson.id} has no site`);
   const mix = lesson.site.mix(options.params);
   const results: SiteAnswers[] = [];
@@ -76,15 +112,17 @@ export async function fetchSiteAnswers(
   return results;
 }
 
-async function probeVariant(lesson: Lesson, variant: Variant, mix: readonly string[], options: { params: Params; siteDir: string; upstreamUrl: string | null }): Promise<SiteProbeAnswer[]> {
-  const { app, close } = createApp({ lesson, variant, instrumented: false, ...options });
+async function probeVariant(lesson: Lesson, variant: Variant, mix: readonly string[], options: ProbeOptions): Promise<SiteProbeAnswer[]> {
+  const { signal, ...appOptions } = options;
+  const { app, close } = createApp({ lesson, variant, instrumented: false, ...appOptions });
   const server = app.listen(0, '127.0.0.1');
   try {
     await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
     const { port } = server.address() as AddressInfo;
     const prefix = variantPath(lesson, variant);
     const answers: SiteProbeAnswer[] = [];
-    for (const path of [...new Set([...mix, ...EDGE_PROBES])]) {
+    for (const path of [...new Set([...mix, ...EDGE_PROBES.map((edge) => edge.path)])]) {
+      throwIfAborted(signal);
       const response = await rawGet(port, `${prefix}${path}`);
       answers.push({ probe: `GET ${path}`, summary: summarize(response) });
       const etag = response.headers.etag;

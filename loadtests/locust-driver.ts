@@ -61,10 +61,17 @@ async function runLocust(config: LocustDriverOptions, options: LoadOptions): Pro
     HOTPATH_PARENT_PID: String(process.pid),
     PYTHONUNBUFFERED: '1',
   };
+  if (options.acceptRedirects) env.HOTPATH_ACCEPT_REDIRECTS = '1';
   if (options.requests) {
     // A site lesson's mix: the locustfile cycles through it as autocannon's connections do.
     const requestsFile = path.join(dir, 'requests.json');
-    await writeFile(requestsFile, JSON.stringify(options.requests));
+    try {
+      await writeFile(requestsFile, JSON.stringify(options.requests));
+    } catch (error) {
+      log?.end();
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
     env.HOTPATH_REQUESTS_FILE = requestsFile;
   }
   const start = (args: string[]): LocustProcess => startLocustProcess(install.python, [LAUNCHER, ...args], env, dir, log, options.verbose ?? false);

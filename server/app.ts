@@ -5,7 +5,8 @@ import type { LabContext } from './lab-context.js';
 import { LabMetrics } from './lab-metrics.js';
 import type { Lesson, Params, Variant } from './lesson-types.js';
 import { ParamError, parseParams } from './params.js';
-import { SitePathError, siteNotFound, sitePathGuard } from './site/site-path.js';
+import { once } from 'node:events';
+import { rejectBadSiteRequest, sendBadSitePath, SitePathError, siteNotFound } from './site/site-path.js';
 
 export interface CreateAppOptions {
   lesson: Lesson;
@@ -55,11 +56,21 @@ export function createApp(options: CreateAppOptions): LabApp {
   if (variant.serve) {
     if (!options.siteDir) throw new Error(`lesson ${lesson.id} serves a site: createApp needs siteDir`);
     const serve = variant.serve(lab);
-    const track = (_req: Request, res: Response, next: NextFunction): void => {
-      metrics.trackResponse(res);
-      next();
-    };
-    app.use(path, track, sitePathGuard, serve, siteNotFound);
+    app.use(path, (req: Request, res: Response, next: NextFunction) => {
+      // In flight until the handler is done *and* the response is closed: a handler still
+      // waiting on its upstream after the client left is still work (the runner drains on it).
+      void metrics.track(async () => {
+        const closed = once(res, 'close').catch(() => {}); // an 'error' on res also ends it
+        if (!rejectBadSiteRequest(req, res)) {
+          try {
+            await serve(req, res, next);
+          } catch (error) {
+            next(error);
+          }
+        }
+        await closed;
+      });
+    }, siteNotFound);
   } else {
     const handler = variant.create(lab);
     app.get(path, async (req: Request, res: Response) => {
@@ -91,12 +102,14 @@ export function createApp(options: CreateAppOptions): LabApp {
       res.destroy(); // failed mid-body (e.g. the client went away while a file streamed)
       return;
     }
+    // A file handler may have set the file's headers before failing (e.g. EMFILE on open).
+    for (const header of ['ETag', 'Cache-Control', 'Content-Length']) res.removeHeader(header);
     if (error instanceof ParamError) {
       res.status(400).json({ error: error.message, param: error.param, allowed: error.allowed });
       return;
     }
     if (error instanceof SitePathError) {
-      res.status(400).json({ error: `Bad site path: ${error.message}`, path: req.path });
+      sendBadSitePath(req, res, error);
       return;
     }
     const message = error instanceof Error ? error.message : String(error);

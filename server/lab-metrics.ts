@@ -1,7 +1,6 @@
 // The numbers behind /__lab/metrics: CPU, GC, event-loop delay, memory, requests, lock waits and
 // work counters. Counters only grow (the runner subtracts two snapshots); histograms and memory
 // peaks restart on reset().
-import type { ServerResponse } from 'node:http';
 import { PerformanceObserver, monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { LockWaitStats, type LockWaitSnapshot } from './lock-wait.js';
 import { WorkCounters } from './work-counters.js';
@@ -62,18 +61,9 @@ export class LabMetrics {
   }
 
   /**
-   * Counts a response from now until it is sent or its connection closes: for site handlers
-   * (and express.static), which answer by streaming rather than by returning a value.
+   * Counts a lesson request from start to settle, so the runner can wait until none is left.
+   * Site handlers settle when they are done and their response is closed.
    */
-  trackResponse(res: ServerResponse): void {
-    this.#inFlight += 1;
-    res.once('close', () => {
-      this.#inFlight -= 1;
-      this.#completed += 1;
-    });
-  }
-
-  /** Counts a lesson request from start to settle, so the runner can wait until none is left. */
   async track<T>(work: () => Promise<T>): Promise<T> {
     this.#inFlight += 1;
     try {

@@ -86,14 +86,14 @@ export interface MeasuredPoint extends PlannedPoint {
   cpuMsPerRequest: number | null;
   gcMsPerRequest: number | null;
   lockWait: { acquisitions: number; p99Ms: number; maxQueue: number } | null;
-  /** Response bytes per second, headers included. */
+  /** Response bytes per second (autocannon: headers included; Locust: bodies only). */
   bytesPerSec: number;
   /** The lesson's work counters per request (`SiteSpec.counters`), e.g. `{ upstreamFetches: 1 }`. */
   workPerRequest: Record<string, number>;
   memory: MemoryPeaks | null;
 }
 
-/** Peaks sampled by the server during the measured load, MB. */
+/** Peaks sampled by the server during the measured load, in MiB (2^20 bytes, as `top` counts). */
 export interface MemoryPeaks {
   heapUsedMb: number;
   rssMb: number;

@@ -4,18 +4,15 @@
 //     --upstream http://127.0.0.1:PORT [--param refreshMs=1000]
 // Exits cleanly on SIGINT/SIGTERM (so 0x and --cpu-prof write their output), and on its own
 // when the runner that started it is gone.
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { findLesson } from '../lessons/catalog.js';
+import { assertLoopbackTarget } from '../loadtests/load-driver.js';
 import { createApp } from './app.js';
-import { watchParent } from './parent-watch.js';
-import { ParamError, parseParams } from './params.js';
-import { formatReadyLine } from './ready-line.js';
+import { failAndExit, listenOnLoopback, portFrom, stopWhenAsked } from './lab-process.js';
+import { ParamError, parseParamPairs, parseParams } from './params.js';
 
-function fail(message: string): never {
-  process.stderr.write(`hotpath server: ${message}\n`);
-  process.exit(2);
-}
+const fail: (message: string) => never = (message) => failAndExit('server', message);
 
 const { values } = parseArgs({
   options: {
@@ -35,24 +32,24 @@ const variant = lesson.variants.find((candidate) => candidate.name === values.va
 if (!variant) {
   fail(`lesson ${lesson.id} has no variant \`${values.variant ?? ''}\`; it has ${lesson.variants.map((v) => v.name).join(', ')}`);
 }
-const port = Number(values.port ?? process.env.PORT ?? 0);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`expected a port from 0 to 65535, got \`${values.port ?? process.env.PORT}\``);
+const port = portFrom(values.port, fail);
 
-const rawParams: Record<string, string> = {};
-for (const pair of values.param ?? []) {
-  const [name = '', ...rest] = pair.split('=');
-  if (name in rawParams) fail(`--param ${name} given twice`);
-  rawParams[name] = rest.join('=');
-}
 let params;
 try {
-  params = parseParams(lesson.params, rawParams);
+  params = parseParams(lesson.params, parseParamPairs(values.param ?? []));
 } catch (error) {
   if (error instanceof ParamError) fail(error.message);
   throw error;
 }
 if (lesson.site && !values['site-dir']) fail(`lesson ${lesson.id} serves a site: pass --site-dir (generate one with npm run site)`);
 if (lesson.site?.upstream && !values.upstream) fail(`lesson ${lesson.id} needs --upstream <url of the redirect-map server>`);
+if (values.upstream) {
+  try {
+    assertLoopbackTarget(values.upstream); // the lab never talks to another machine
+  } catch (error) {
+    fail((error as Error).message);
+  }
+}
 
 const { app, close } = createApp({
   lesson,
@@ -63,24 +60,13 @@ const { app, close } = createApp({
   upstreamUrl: values.upstream ?? null,
 });
 
-const server = app.listen(port, '127.0.0.1', () => {
-  const address = server.address() as AddressInfo;
-  process.stdout.write(`${formatReadyLine(address.port, process.pid)}\n`);
-});
-server.on('error', (error) => fail(`cannot listen on 127.0.0.1:${port}: ${error.message}`));
+const server = createServer(app);
+listenOnLoopback(server, port, fail);
 
-let stopping = false;
-function stop(): void {
-  if (stopping) return;
-  stopping = true;
+stopWhenAsked(() => {
   close();
   server.close();
   server.closeAllConnections();
   // Exit now rather than wait for handlers queued behind a lock: the profilers write on exit.
   process.exit(0);
-}
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-
-// Under 0x our parent is 0x, not the runner, so the runner passes its own pid too.
-watchParent(stop);
+});

@@ -66,6 +66,19 @@ export function parseParams(
   return params;
 }
 
+/** `--param name=value` flags, as given, into raw values by name (checked later by parseParams). */
+export function parseParamPairs(flags: readonly string[]): Record<string, string> {
+  const raw: Record<string, string> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new ParamError(flag, `Expected \`--param name=value\`, got \`${flag}\``, 'name=value');
+    const name = flag.slice(0, eq);
+    if (name in raw) throw new ParamError(name, `\`--param ${name}\` is given twice`, 'one value');
+    raw[name] = flag.slice(eq + 1);
+  }
+  return raw;
+}
+
 /** The query string that asks a server for these parameters, e.g. `?dbMs=50`. */
 export function toQueryString(params: Params): string {
   const query = new URLSearchParams();

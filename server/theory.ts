@@ -26,6 +26,11 @@ export function round(value: number, decimals: number): number {
   return Math.round(value * factor) / factor;
 }
 
+/** Bytes per second as MB/s (10^6 bytes, as load generators count), e.g. `110.6 MB/s`. */
+export function formatMbps(bytesPerSec: number, decimals = 1): string {
+  return `${(bytesPerSec / 1e6).toFixed(decimals)} MB/s`;
+}
+
 /** A rate for prose: 19.4, 1,833, 0.52. */
 export function formatRate(value: number): string {
   if (value >= 100) return Math.round(value).toLocaleString('en-US');

@@ -1,6 +1,6 @@
 // The "upstream" of lesson 4: a tiny HTTP server that serves the redirect map after a set delay,
-// standing in for the GitHub Gist of the story. It can be told to fail, to show what each
-// variant does when its upstream is down.
+// standing in for the GitHub Gist of the story. Tests can make it fail (`failing`), to show what
+// each variant does when its upstream is down.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { REDIRECTS, REDIRECTS_ROUTE } from './site/redirects.js';
 
@@ -24,11 +24,6 @@ export function createUpstream(options: { latencyMs: number }): Upstream {
           if (upstream.failing) send(res, 503, { error: 'upstream told to fail' });
           else send(res, 200, body);
         }, options.latencyMs);
-      } else if (req.method === 'POST' && url.pathname === '/__upstream/failing') {
-        upstream.failing = url.searchParams.get('on') === '1';
-        send(res, 200, { failing: upstream.failing });
-      } else if (req.method === 'GET' && url.pathname === '/__upstream/stats') {
-        send(res, 200, { requests: upstream.requests, failing: upstream.failing, latencyMs: options.latencyMs });
       } else {
         send(res, 404, { error: `No route ${req.method} ${url.pathname}; the upstream serves ${REDIRECTS_ROUTE}` });
       }

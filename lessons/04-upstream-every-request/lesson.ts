@@ -1,7 +1,7 @@
 import type { Lesson, MeasuredPoint, Verdict } from '../../server/lesson-types.js';
 import { REDIRECTS } from '../../server/site/redirects.js';
 import { SITE_FILES } from '../../server/site/site-layout.js';
-import { formatRate, fractionOf, littlesLawRps, percent, round, within } from '../../server/theory.js';
+import { formatMbps, formatRate, fractionOf, littlesLawRps, percent, round, within } from '../../server/theory.js';
 import { cachedMapBackgroundRefresh } from './fast.js';
 import { fetchPerRequest } from './slow.js';
 
@@ -93,7 +93,7 @@ export const lesson: Lesson = {
           (slowOk ? '' : ` — expected ${percent(SLOW_BAND[0])} to ${percent(SLOW_BAND[1])}`)
         : `waiting ${params.upstreamMs} ms, ${connections} connections could still reach ${formatRate(bound)} req/s, more than half of what cached-map reached: ` +
           `something else bounds both (${thinkTimeMs > 0 ? `the users' ${thinkTimeMs} ms think time` : 'the CPU'}), so expect fetch-per-request no faster than cached-map${slowOk ? '' : ' — but it was faster'}`,
-      `cached-map: ${formatRate(fast.rps)} req/s, ${slow.rps > 0 ? (fast.rps / slow.rps).toFixed(2) : 'n/a'}x fetch-per-request, ${mbps(fast)} vs ${mbps(slow)}`,
+      `cached-map: ${formatRate(fast.rps)} req/s, ${slow.rps > 0 ? (fast.rps / slow.rps).toFixed(2) : 'n/a'}x fetch-per-request, ${formatMbps(fast.bytesPerSec)} vs ${formatMbps(slow.bytesPerSec)}`,
       `upstream fetches per request: ${fmt(slowFetches)} vs ${fmt(fastFetches)} (cached-map: ${formatRate(fastFetchesPerSec)} per second; a refresh every ${params.refreshMs} ms is ${formatRate(1000 / (params.refreshMs as number))})` +
         (fetchesOk ? '' : ' — expected exactly 1 per request, and for cached-map its refresh rate'),
     ];
@@ -117,8 +117,4 @@ function fetchesPerRequest(point: MeasuredPoint): number | null {
 
 function fmt(value: number | null): string {
   return value === null ? 'n/a' : value.toFixed(4);
-}
-
-function mbps(point: MeasuredPoint): string {
-  return `${(point.bytesPerSec / 1e6).toFixed(1)} MB/s`;
 }

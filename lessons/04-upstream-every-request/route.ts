@@ -12,7 +12,7 @@ export async function redirectOrServe(lab: LabContext, map: RedirectMap, req: Re
     sendRedirect(res, target);
     return;
   }
-  await streamSiteFile(lab.siteDir, req, res, next);
+  await streamSiteFile(lab, req, res, next);
 }
 
 export function upstreamOf(lab: LabContext): string {

@@ -6,5 +6,5 @@ import { streamSiteFile } from '../../server/site/serve-file.js';
 
 export const streamStatEtag: SiteVariantFactory = (lab) =>
   async function streamWithMetadataEtag(req, res, next) {
-    await streamSiteFile(lab.siteDir, req, res, next);
+    await streamSiteFile(lab, req, res, next);
   };

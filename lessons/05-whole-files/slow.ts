@@ -15,7 +15,7 @@ export const readFileSha1: SiteVariantFactory = (lab) =>
     }
     const contents = await readFile(found.file);
     const etag = `"${createHash('sha1').update(contents).digest('hex')}"`;
-    lab.counters.add('bytesRead', contents.length);
+    lab.counters.add('filesOpened');
     lab.counters.add('bytesHashed', contents.length);
     setFileHeaders(res, found.file, contents.length, etag);
     if (answerNotModified(req, res)) return;

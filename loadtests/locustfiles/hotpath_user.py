@@ -11,8 +11,9 @@ runner (`--driver locust`) and a learner running Locust by hand:
   HOTPATH_TIMEOUT_SEC   per-request timeout, seconds (default 10)
   HOTPATH_REQUESTS_FILE a JSON list of {"path": ..., "headers": {...}} (site lessons 4 and 5):
                         each user walks it in order, from its own starting point, instead of
-                        HOTPATH_PATH. Redirects are not followed: a 301 or a 304 is the answer,
-                        and Locust counts 3xx as successes.
+                        HOTPATH_PATH. Redirects are never followed.
+  HOTPATH_ACCEPT_REDIRECTS  1: a 3xx (a short link's 301, a 304 Not Modified) is an answer, a
+                        success (site lessons). Otherwise Locust's own rule applies.
 """
 
 import itertools
@@ -46,12 +47,15 @@ def _cycle(requests: list):
     return itertools.cycle(requests[start:] + requests[:start])
 
 
+_ACCEPT_REDIRECTS = os.environ.get("HOTPATH_ACCEPT_REDIRECTS") == "1"
+
+
 def _get(client, request: dict, **kwargs):
-    """GETs one request of the mix without following redirects. A 3xx is an answer here (a short
-    link's 301, a 304 Not Modified): FastHttpUser would otherwise count it as a failure."""
+    """GETs one request of the mix without following redirects. With HOTPATH_ACCEPT_REDIRECTS a
+    3xx is a success: FastHttpUser would otherwise count a 304 as a failure."""
     with client.get(request["path"], name=request["path"], headers=request["headers"], allow_redirects=False,
                     catch_response=True, **kwargs) as response:
-        if 300 <= response.status_code < 400:
+        if _ACCEPT_REDIRECTS and 300 <= response.status_code < 400:
             response.success()
 
 

@@ -4,7 +4,8 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SITE_FILES, SITE_MTIME, SITE_VERSION, type SiteFile } from './site-layout.js';
+import { isAlive } from '../is-alive.js';
+import { SITE_FILES, SITE_MTIME, SITE_VERSION, siteBytes, type SiteFile } from './site-layout.js';
 
 export interface SiteManifest {
   version: number;
@@ -13,6 +14,11 @@ export interface SiteManifest {
 
 export const MANIFEST_FILE = 'manifest.json';
 
+/** `21 files, 3.1 MB` (MB of 2^20 bytes, as `ls -h` shows them). */
+export function describeSite(manifest: SiteManifest): string {
+  return `${manifest.files.length} files, ${(siteBytes(manifest.files) / 1024 / 1024).toFixed(1)} MB`;
+}
+
 /** Makes sure `dir` holds the current site; returns its manifest. */
 export async function ensureSite(dir: string): Promise<SiteManifest> {
   const existing = await readManifest(dir);
@@ -20,7 +26,7 @@ export async function ensureSite(dir: string): Promise<SiteManifest> {
   return generateSite(dir);
 }
 
-export async function readManifest(dir: string): Promise<SiteManifest | null> {
+async function readManifest(dir: string): Promise<SiteManifest | null> {
   try {
     return JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as SiteManifest;
   } catch {
@@ -48,12 +54,19 @@ export async function generateSite(dir: string): Promise<SiteManifest> {
   return manifest;
 }
 
-/** Temp files of a generation that was killed half-way (only in the site's own folders). */
+/**
+ * Temp files of a generation that was killed half-way (only in the site's own folders, and only
+ * those of a dead process: another generation may be writing its own right now).
+ */
 async function removeTempFiles(dir: string): Promise<void> {
   const folders = new Set(SITE_FILES.map((file) => path.dirname(path.join(dir, ...file.path.split('/')))));
   for (const folder of folders) {
     const names = await readdir(folder).catch(() => [] as string[]);
-    await Promise.all(names.filter((name) => /\.tmp-\d+$/.test(name)).map((name) => rm(path.join(folder, name), { force: true })));
+    const orphans = names.filter((name) => {
+      const pid = /\.tmp-(\d+)$/.exec(name)?.[1];
+      return pid !== undefined && !isAlive(Number(pid));
+    });
+    await Promise.all(orphans.map((name) => rm(path.join(folder, name), { force: true })));
   }
 }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, Response } from 'express';
 import { contentType } from 'mime-types';
+import type { LabContext } from '../lab-context.js';
 import { siteFileFor } from './site-path.js';
 
 /** stat() the site file for a raw path; null when there is no regular file there. */
@@ -18,7 +19,8 @@ export async function statSiteFile(siteDir: string, rawPath: string): Promise<{ 
     return stats.isFile() ? { file, stats } : null;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    // As send (express.static) does: a name too long for the file system names no file either.
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') return null;
     throw error;
   }
 }
@@ -46,8 +48,8 @@ export function answerNotModified(req: Request, res: Response): boolean {
 }
 
 /** Streams a site file with a metadata ETag, or calls next() when there is none. */
-export async function streamSiteFile(siteDir: string, req: Request, res: Response, next: NextFunction): Promise<void> {
-  const found = await statSiteFile(siteDir, req.path);
+export async function streamSiteFile(lab: Pick<LabContext, 'siteDir' | 'counters'>, req: Request, res: Response, next: NextFunction): Promise<void> {
+  const found = await statSiteFile(lab.siteDir, req.path);
   if (!found) {
     next();
     return;
@@ -61,5 +63,6 @@ export async function streamSiteFile(siteDir: string, req: Request, res: Respons
   // 64 KB chunks: the memory in use stays the same whatever the file's size. Giving the end
   // (as send does for express.static) saves the last read, the one that would only find EOF.
   const size = found.stats.size;
+  lab.counters.add('filesOpened');
   await pipeline(createReadStream(found.file, size > 0 ? { start: 0, end: size - 1 } : {}), res);
 }

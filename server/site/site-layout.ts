@@ -46,6 +46,6 @@ export const SITE_FILES: readonly SiteFile[] = [
   { path: '/img/thumb-02.jpg', bytes: 9 * KB, kind: 'binary' },
 ];
 
-export function siteBytes(files: readonly SiteFile[] = SITE_FILES): number {
+export function siteBytes(files: ReadonlyArray<{ bytes: number }> = SITE_FILES): number {
   return files.reduce((sum, file) => sum + file.bytes, 0);
 }

@@ -2,7 +2,7 @@
 // `..` or an encoded slash never reaches the file system (nor express.static) and every variant
 // answers bad paths the same way.
 import path from 'node:path';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 
 export class SitePathError extends Error {}
 
@@ -33,9 +33,10 @@ export function siteSegments(rawPath: string): string[] {
 export function siteFileFor(siteDir: string, rawPath: string): string {
   const segments = siteSegments(rawPath);
   if (segments.at(-1) === '') segments[segments.length - 1] = 'index.html';
-  const file = path.join(siteDir, ...segments);
+  const root = path.resolve(siteDir);
+  const file = path.join(root, ...segments);
   // Belt and braces: the checks above already keep every path inside the folder.
-  if (!file.startsWith(path.join(siteDir, path.sep))) throw new SitePathError('the path leaves the site folder');
+  if (!file.startsWith(root + path.sep)) throw new SitePathError('the path leaves the site folder');
   return file;
 }
 
@@ -44,20 +45,28 @@ export function decodedSitePath(rawPath: string): string {
   return `/${siteSegments(rawPath).join('/')}`;
 }
 
-/** Middleware in front of every site variant: 405 for other methods than GET and HEAD, 400 JSON for a path no file can have. */
-export function sitePathGuard(req: Request, res: Response, next: NextFunction): void {
+/** The 400 every variant gives for a path no file can have. */
+export function sendBadSitePath(req: Request, res: Response, error: SitePathError): void {
+  res.status(400).json({ error: `Bad site path: ${error.message}`, path: req.path });
+}
+
+/**
+ * In front of every site variant: answers 405 for methods other than GET and HEAD, and 400 for
+ * a path no file can have. Returns whether it answered (the variant must not).
+ */
+export function rejectBadSiteRequest(req: Request, res: Response): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.status(405).set('Allow', 'GET, HEAD').json({ error: `${req.method} is not allowed: the site answers GET and HEAD`, path: req.path });
-    return;
+    return true;
   }
   try {
     siteSegments(req.path);
   } catch (error) {
     if (!(error instanceof SitePathError)) throw error;
-    res.status(400).json({ error: `Bad site path: ${error.message}`, path: req.path });
-    return;
+    sendBadSitePath(req, res, error);
+    return true;
   }
-  next();
+  return false;
 }
 
 /** After every site variant: the one 404 all of them give. */

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EDGE_PROBES, fetchSiteAnswers, findSiteMismatch, rawGet } from '../../lab/site-equivalence.js';
+import { EDGE_PROBES, fetchSiteAnswers, findBrokenAnswer, findSiteMismatch, rawGet } from '../../lab/site-equivalence.js';
 import { findLesson } from '../../lessons/catalog.js';
 import { createApp, type LabApp } from '../../server/app.js';
 import type { LabMetricsSnapshot } from '../../server/lab-metrics.js';
@@ -80,11 +80,11 @@ describe.each([
       }
     }
     expect(answers.get('GET /')).toMatch(/^200 - text\/html; charset=utf-8/);
-    expect(answers.get('GET /no-such-file.html')).toMatch(/^404 /);
-    expect(answers.get('GET /img')).toMatch(/^404 /);
-    for (const traversal of EDGE_PROBES.filter((p) => /\.\.|%2e|%00|%E0|\.gitignore/i.test(p))) {
-      expect(answers.get(`GET ${traversal}`), traversal).toMatch(/^400 - application\/json/);
+    for (const edge of EDGE_PROBES) expect(answers.get(`GET ${edge.path}`), edge.path).toMatch(new RegExp(`^${edge.status} `));
+    for (const traversal of EDGE_PROBES.filter((edge) => /\.\.|%2e/i.test(edge.path))) {
+      expect(answers.get(`GET ${traversal.path}`), traversal.path).toMatch(/^400 - application\/json/);
     }
+    expect(findBrokenAnswer(all[0]!.answers, lesson.site!.mix({}))).toBeNull();
   });
 });
 
@@ -102,6 +102,20 @@ describe('site methods', () => {
 });
 
 describe('the equivalence check', () => {
+  it('catches variants that agree but are all wrong', () => {
+    const answers = [
+      { probe: 'GET /a.html', summary: '200 - text/html sha1:1 (1 B)' },
+      { probe: 'GET /a.html with its ETag', summary: '304 - - sha1:2 (0 B)' },
+      { probe: 'GET /a.html with a stale ETag', summary: '200 - text/html sha1:1 (1 B)' },
+      ...EDGE_PROBES.map((edge) => ({ probe: `GET ${edge.path}`, summary: `${edge.status} - x sha1:3 (1 B)` })),
+    ];
+    expect(findBrokenAnswer(answers, ['/a.html'])).toBeNull();
+    const served = answers.map((a) => (a.probe === 'GET /../package.json' ? { ...a, summary: '200 - application/json sha1:4 (9 B)' } : a));
+    expect(findBrokenAnswer(served, ['/a.html'])).toMatch(/GET \/\.\.\/package\.json answered 200/);
+    const no304 = answers.map((a) => (a.probe === 'GET /a.html with its ETag' ? { ...a, summary: '200 - text/html sha1:1 (1 B)' } : a));
+    expect(findBrokenAnswer(no304, ['/a.html'])).toMatch(/with its ETag answered 200/);
+  });
+
   it('catches a variant that serves other bytes', async () => {
     const honest = wholeFiles.variants[1]!;
     const liar: Lesson = {
@@ -169,22 +183,28 @@ describe('lesson 5: what each variant does per request', () => {
     const again = await rawGet(server.port, `${server.prefix}${photo.path}`, { 'if-none-match': String(first.headers.etag) });
     expect(again.status).toBe(304);
     expect(again.body.length).toBe(0);
-    expect((await server.metrics()).counters.bytesHashed).toBe(2 * photo.bytes);
+    const counters = (await server.metrics()).counters;
+    expect(counters.bytesHashed).toBe(2 * photo.bytes);
+    expect(counters.filesOpened).toBe(2);
   });
 
   it('stream-stat-etag hashes nothing of the contents and answers 304 from stat alone', async () => {
     const server = await serve(wholeFiles, 'stream-stat-etag');
     const first = await rawGet(server.port, `${server.prefix}${photo.path}`);
     expect(first.body.length).toBe(photo.bytes);
+    expect((await server.metrics()).counters.filesOpened).toBe(1);
     expect((await rawGet(server.port, `${server.prefix}${photo.path}`, { 'if-none-match': String(first.headers.etag) })).status).toBe(304);
-    expect((await server.metrics()).counters.bytesHashed).toBeUndefined();
+    const counters = (await server.metrics()).counters;
+    expect(counters.filesOpened).toBe(1); // the 304 came from stat() alone
+    expect(counters.bytesHashed).toBeUndefined();
   });
 
-  it('counts every site response in /__lab/metrics, 304s and 404s included', async () => {
+  it('counts every site response in /__lab/metrics: 200, 304, 404 and 400', async () => {
     const server = await serve(wholeFiles, 'express-static');
-    await rawGet(server.port, `${server.prefix}/index.html`);
-    await rawGet(server.port, `${server.prefix}/nope.html`);
-    await rawGet(server.port, `${server.prefix}/../etc/passwd`);
-    expect((await server.metrics()).requests).toEqual({ completed: 3, inFlight: 0 });
+    const page = await rawGet(server.port, `${server.prefix}/index.html`);
+    expect((await rawGet(server.port, `${server.prefix}/index.html`, { 'if-none-match': String(page.headers.etag) })).status).toBe(304);
+    expect((await rawGet(server.port, `${server.prefix}/nope.html`)).status).toBe(404);
+    expect((await rawGet(server.port, `${server.prefix}/../etc/passwd`)).status).toBe(400);
+    expect((await server.metrics()).requests).toEqual({ completed: 4, inFlight: 0 });
   });
 });

@@ -132,7 +132,7 @@ describe('lesson 4 verdict', () => {
 describe('lesson 5 verdict', () => {
   const lesson = findLesson(5)!;
   const mean = siteBytes() / SITE_FILES.length;
-  const run = (cold: [number, number], warm: [number, number], hashed = mean) =>
+  const run = (cold: [number, number], warm: [number, number], hashed = mean, fastOpensPer304 = 0) =>
     lesson.verdict({
       params: {},
       connections: 1,
@@ -142,8 +142,8 @@ describe('lesson 5 verdict', () => {
         point('readfile-sha1', cold[0], { workPerRequest: { bytesHashed: hashed } }),
         point('stream-stat-etag', cold[1]),
         point('express-static', cold[1]),
-        { ...point('readfile-sha1', warm[0], { workPerRequest: { bytesHashed: hashed } }), label: 'readfile-sha1@warm', revalidate: true },
-        { ...point('stream-stat-etag', warm[1]), label: 'stream-stat-etag@warm', revalidate: true },
+        { ...point('readfile-sha1', warm[0], { workPerRequest: { bytesHashed: hashed, filesOpened: 1 } }), label: 'readfile-sha1@warm', revalidate: true },
+        { ...point('stream-stat-etag', warm[1], { workPerRequest: { filesOpened: fastOpensPer304 } }), label: 'stream-stat-etag@warm', revalidate: true },
         { ...point('express-static', warm[1] * 0.95), label: 'express-static@warm', revalidate: true },
       ],
     });
@@ -156,6 +156,7 @@ describe('lesson 5 verdict', () => {
     expect(run([390, 500], [1600, 5600]).agreesWithTheory).toBe(false); // a cold win the theory does not expect
     expect(run([390, 370], [1600, 2400]).agreesWithTheory).toBe(false); // 1.5x warm
     expect(run([390, 370], [1600, 5600], mean / 2).agreesWithTheory).toBe(false); // hashed half a file?
+    expect(run([390, 370], [1600, 5600], mean, 1).agreesWithTheory).toBe(false); // opened the file for a 304
   });
 
   it('needs all six points', () => {

@@ -1,0 +1,41 @@
+// What every lab process (a lesson server, the upstream) does the same way: fail with one line
+// and exit 2, read its port, announce itself with the ready line, and stop on a signal or when
+// the runner that started it is gone.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { watchParent } from './parent-watch.js';
+import { formatReadyLine } from './ready-line.js';
+
+export function failAndExit(who: string, message: string): never {
+  process.stderr.write(`hotpath ${who}: ${message}\n`);
+  process.exit(2);
+}
+
+/** A port from a flag (or $PORT), 0 meaning any free one. */
+export function portFrom(text: string | undefined, fail: (message: string) => never): number {
+  const port = Number(text ?? process.env.PORT ?? 0);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`expected a port from 0 to 65535, got \`${text ?? process.env.PORT}\``);
+  return port;
+}
+
+/** Listens on 127.0.0.1 and prints `HOTPATH_READY port=<n> pid=<n>` once it does. */
+export function listenOnLoopback(server: Server, port: number, fail: (message: string) => never): void {
+  server.listen(port, '127.0.0.1', () => {
+    process.stdout.write(`${formatReadyLine((server.address() as AddressInfo).port, process.pid)}\n`);
+  });
+  server.on('error', (error) => fail(`cannot listen on 127.0.0.1:${port}: ${error.message}`));
+}
+
+/** Runs `stop` once, on SIGINT, SIGTERM, or when the parent or the runner is gone. */
+export function stopWhenAsked(stop: () => void): void {
+  let stopping = false;
+  const once = (): void => {
+    if (stopping) return;
+    stopping = true;
+    stop();
+  };
+  process.on('SIGINT', once);
+  process.on('SIGTERM', once);
+  // Under 0x our parent is 0x, not the runner, so the runner passes its own pid too.
+  watchParent(once);
+}
