@@ -97,6 +97,10 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
     await resetMetrics(server.port);
     before = await fetchMetrics(server.port);
     load = await runWithProgress(io, driver, point.label, 'measure', { ...target, ...shared, connections: point.connections, durationSec: input.duration });
+    // Site lessons count work per request (upstream fetches, files opened) when a request starts:
+    // let the last requests finish too, so each one's work and its completion are both counted.
+    // (Short: at most an upstream round trip. Lesson 2's queue would take seconds, so not there.)
+    if (mix) await waitForDrain(server.port, 2 * input.timeoutSec * 1000, io.signal);
     after = await fetchMetrics(server.port);
     throwIfAborted(io.signal);
   } finally {
