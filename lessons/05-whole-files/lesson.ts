@@ -132,7 +132,7 @@ function kb(bytes: number): string {
 }
 
 function memory(point: MeasuredPoint): string {
-  return point.memory ? `${point.memory.rssMb.toFixed(0)} MB RSS, ${point.memory.heapUsedMb.toFixed(0)} MB heap, ${point.memory.arrayBuffersMb.toFixed(1)} MB in buffers` : 'n/a';
+  return point.memory ? `${point.memory.rssMb.toFixed(0)} MiB RSS, ${point.memory.heapUsedMb.toFixed(0)} MiB heap, ${point.memory.arrayBuffersMb.toFixed(1)} MiB in buffers` : 'n/a';
 }
 
 function cpu(point: MeasuredPoint): string {
