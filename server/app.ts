@@ -103,7 +103,7 @@ export function createApp(options: CreateAppOptions): LabApp {
       return;
     }
     // A file handler may have set the file's headers before failing (e.g. EMFILE on open).
-    for (const header of ['ETag', 'Cache-Control', 'Content-Length']) res.removeHeader(header);
+    for (const header of ['Content-Type', 'ETag', 'Cache-Control', 'Content-Length']) res.removeHeader(header);
     if (error instanceof ParamError) {
       res.status(400).json({ error: error.message, param: error.param, allowed: error.allowed });
       return;

@@ -11,6 +11,7 @@ import type { LabMetricsSnapshot } from '../../server/lab-metrics.js';
 import type { Lesson } from '../../server/lesson-types.js';
 import { parseParams } from '../../server/params.js';
 import { ensureSite } from '../../server/site/generate-site.js';
+import { setFileHeaders } from '../../server/site/serve-file.js';
 import { REDIRECTS } from '../../server/site/redirects.js';
 import { SITE_FILES } from '../../server/site/site-layout.js';
 import { createUpstream, type Upstream } from '../../server/upstream-app.js';
@@ -85,6 +86,25 @@ describe.each([
       expect(answers.get(`GET ${traversal.path}`), traversal.path).toMatch(/^400 - application\/json/);
     }
     expect(findBrokenAnswer(all[0]!.answers, lesson.site!.mix({}))).toBeNull();
+  });
+});
+
+describe('site errors', () => {
+  it('a handler that fails after setting a file\'s headers answers a plain 500 JSON, without them', async () => {
+    const failing: Lesson = {
+      ...wholeFiles,
+      variants: [{ name: 'fails-on-open', summary: 'sets the headers, then cannot open the file', serve: () => async (_req, res) => {
+        setFileHeaders(res, '/site/img/photo-01.jpg', 1024, '"etag"');
+        throw new Error('EMFILE: too many open files');
+      } }],
+    };
+    const server = await serve(failing, 'fails-on-open');
+    const response = await rawGet(server.port, `${server.prefix}/img/photo-01.jpg`);
+    expect(response.status).toBe(500);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.headers.etag).toBeUndefined();
+    expect(JSON.parse(response.body.toString())).toEqual({ error: 'EMFILE: too many open files' });
+    expect((await server.metrics()).requests).toEqual({ completed: 1, inFlight: 0 });
   });
 });
 
