@@ -12,7 +12,7 @@ import { fetchMetrics, perRequestCosts, resetMetrics, waitForDrain } from './lab
 import type { ClinicTool } from './options.js';
 import { relativeToRoot, safeFileName } from './paths.js';
 import type { VariantRecord } from './run-record.js';
-import { startServer, type ProfilerName, type StopOutcome } from './server-process.js';
+import { lessonServerArgs, startServer, type ProfilerName, type StopOutcome } from './server-process.js';
 import type { Terminal } from './terminal.js';
 import type { TopFrame } from './top-frames.js';
 
@@ -65,15 +65,13 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
   const { io, driver, point, profiler } = input;
   throwIfAborted(io.signal);
   const server = await startServer({
-    lessonId: input.lessonId,
-    variant: point.variant,
+    args: lessonServerArgs(input.lessonId, point.variant, input.serverArgs),
     label: point.label,
     runDir: input.runDir,
     profiler,
     clinic: input.clinic,
     verbose: input.verbose,
     env: input.serverEnv,
-    extraArgs: input.serverArgs,
   });
   io.diagnostics(`server ${point.label} pid=${server.pid} port=${server.port}`);
   const origin = `http://127.0.0.1:${server.port}`;

@@ -179,14 +179,12 @@ async function prepareSite(lesson: Lesson, options: RunOptions, runDir: string, 
   if (spec.upstream) {
     const latencyMs = options.params[spec.upstream.latencyParam]!;
     upstream = await startServer({
-      lessonId: lesson.id,
-      variant: 'upstream',
+      args: [upstreamMain, '--latency-ms', String(latencyMs), '--port', '0'],
       label: 'upstream',
       runDir,
       profiler: null,
       clinic: null,
       verbose: options.verbose,
-      command: [upstreamMain, '--latency-ms', String(latencyMs), '--port', '0'],
     });
     io.diagnostics(`server upstream pid=${upstream.pid} port=${upstream.port}`);
     io.terminal.line(io.terminal.paint('dim', `· upstream: the redirect map at http://127.0.0.1:${upstream.port}/redirects.json, ${latencyMs} ms per answer`));

@@ -18,12 +18,8 @@ const require = createRequire(import.meta.url);
 export type ProfilerName = '0x' | 'cpu-prof';
 
 export interface StartServerOptions {
-  lessonId: number;
-  variant: string;
-  /** More server flags: `--site-dir`, `--upstream`, `--param name=value` (site lessons). */
-  extraArgs?: readonly string[];
-  /** Another lab process instead of a lesson server, e.g. the upstream: its script and flags. */
-  command?: readonly string[];
+  /** The lab process to run: its script and flags (see lessonServerArgs), e.g. the upstream's. */
+  args: readonly string[];
   /** Names the log file and the profile folder, e.g. `held-mutex` or `sleep@10`. */
   label: string;
   /** The run folder: logs, profiles and reports go below it. */
@@ -62,16 +58,21 @@ const STOP_GRACE_MS = { plain: 5_000, '0x': 90_000, 'cpu-prof': 10_000, clinic: 
 
 const live = new Set<ServerHandle>();
 
+/**
+ * A lesson server's script and flags, on any free port. `extra`: `--site-dir`, `--upstream`,
+ * `--param name=value` (site lessons).
+ */
+export function lessonServerArgs(lessonId: number, variant: string, extra: readonly string[] = []): string[] {
+  return [serverMain, '--lesson', String(lessonId), '--variant', variant, '--port', '0', ...extra];
+}
+
 export async function startServer(options: StartServerOptions): Promise<ServerHandle> {
   const outputDir = path.join(options.runDir, safeFileName(options.label));
   if (options.profiler || options.clinic) await mkdir(outputDir, { recursive: true });
   const logFile = path.join(options.runDir, `server-${safeFileName(options.label)}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
 
-  const serverArgs = options.command
-    ? [...options.command]
-    : [serverMain, '--lesson', String(options.lessonId), '--variant', options.variant, '--port', '0', ...(options.extraArgs ?? [])];
-  const command = launchCommand(options, serverArgs, outputDir);
+  const command = launchCommand(options, [...options.args], outputDir);
   const child = spawn(process.execPath, command, {
     cwd: options.runDir, // not outputDir: 0x moves its logs from the working dir into the output dir
     detached: true, // its own process group: Ctrl+C on the terminal reaches the runner only
