@@ -1,7 +1,7 @@
 // Before any load: every variant must give the same answer for the same parameters.
 // Each variant gets its own in-process app on 127.0.0.1:0 and one real HTTP request.
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../server/app.js';
+import { createApp, type CreateAppOptions } from '../server/app.js';
 import type { Lesson, Params } from '../server/lesson-types.js';
 import { toQueryString } from '../server/params.js';
 
@@ -11,21 +11,27 @@ export interface Answer {
   body: string;
 }
 
+/** Runs `use` against one variant's app, uninstrumented, on 127.0.0.1:0, then closes it. */
+export async function withInProcessApp<T>(options: CreateAppOptions, use: (port: number, path: string) => Promise<T>): Promise<T> {
+  const { app, close, path } = createApp({ ...options, instrumented: false });
+  const server = app.listen(0, '127.0.0.1');
+  try {
+    await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+    return await use((server.address() as AddressInfo).port, path);
+  } finally {
+    close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
 export async function fetchAnswers(lesson: Lesson, params: Params): Promise<Answer[]> {
   const answers: Answer[] = [];
   for (const variant of lesson.variants) {
-    const { app, metrics, path } = createApp({ lesson, variant, instrumented: false });
-    const server = app.listen(0, '127.0.0.1');
-    try {
-      await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-      const { port } = server.address() as AddressInfo;
+    answers.push(await withInProcessApp({ lesson, variant }, async (port, path) => {
       const response = await fetch(`http://127.0.0.1:${port}${path}${toQueryString(params)}`);
-      answers.push({ variant: variant.name, status: response.status, body: await response.text() });
-    } finally {
-      metrics.close();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+      return { variant: variant.name, status: response.status, body: await response.text() };
+    }));
   }
   return answers;
 }

@@ -4,9 +4,8 @@
 // the ETag each variant itself gave.
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createApp, variantPath } from '../server/app.js';
 import type { Lesson, Params, Variant } from '../server/lesson-types.js';
+import { withInProcessApp } from './equivalence.js';
 import { throwIfAborted } from './errors.js';
 
 export interface SiteProbeAnswer {
@@ -114,12 +113,7 @@ export async function fetchSiteAnswers(lesson: Lesson, options: ProbeOptions): P
 
 async function probeVariant(lesson: Lesson, variant: Variant, mix: readonly string[], options: ProbeOptions): Promise<SiteProbeAnswer[]> {
   const { signal, ...appOptions } = options;
-  const { app, close } = createApp({ lesson, variant, instrumented: false, ...appOptions });
-  const server = app.listen(0, '127.0.0.1');
-  try {
-    await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-    const { port } = server.address() as AddressInfo;
-    const prefix = variantPath(lesson, variant);
+  return withInProcessApp({ lesson, variant, ...appOptions }, async (port, prefix) => {
     const answers: SiteProbeAnswer[] = [];
     for (const path of [...new Set([...mix, ...EDGE_PROBES.map((edge) => edge.path)])]) {
       throwIfAborted(signal);
@@ -134,11 +128,7 @@ async function probeVariant(lesson: Lesson, variant: Variant, mix: readonly stri
       answers.push({ probe: `GET ${path} with a stale ETag`, summary: summarize(stale) });
     }
     return answers;
-  } finally {
-    close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  });
 }
 
 /** The first probe a variant answers differently from the baseline, or null when all agree. */
