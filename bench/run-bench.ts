@@ -21,7 +21,7 @@ import type { LoadDriver } from '../loadtests/load-driver.js';
 import { createLocustDriver } from '../loadtests/locust-driver.js';
 import { findLocust } from '../loadtests/locust-install.js';
 import { stopAllServers } from '../lab/server-process.js';
-import type { Lesson } from '../server/lesson-types.js';
+import type { Lesson } from '../core/lesson.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' } } });
 const SECTIONS = ['theory', 'clone', 'metrics', '0x', 'locust', 'site'] as const;

@@ -1,16 +1,13 @@
 // Builds the run record from the measured points: the lesson's verdict, validity, speedup.
+import { GENERATOR } from '../core/defaults.js';
 import os from 'node:os';
 import { thinkTimeMs } from '../loadtests/drivers.js';
-import type { Lesson, MeasuredPoint } from '../server/lesson-types.js';
-import { round } from '../server/theory.js';
+import type { Lesson, MeasuredPoint } from '../core/lesson.js';
+import { round } from '../core/theory.js';
 import type { PointResult } from './measure-point.js';
-import type { RunOptions } from './options.js';
+import type { RunOptions } from '../core/run-options.js';
 import { SCHEMA_VERSION, type RunRecord, type VariantRecord } from './run-record.js';
 
-/** Above this share of one core, the load generator, not the server, may have set the number. */
-export const GENERATOR_CPU_LIMIT_PCT = 90;
-/** From here a run stays valid but says the generator may be close to setting the number. */
-const GENERATOR_CPU_NEAR_PCT = 80;
 
 export interface BuildRecordInput {
   lesson: Lesson;
@@ -94,7 +91,7 @@ export function judgeValidity(variants: readonly VariantRecord[], ceiling: Varia
     if (v.timeouts > 0) notes.push(`invalid: ${name} had ${v.timeouts} timeouts`);
     if (v.errors > v.timeouts) notes.push(`invalid: ${name} had ${v.errors - v.timeouts} connection errors`);
     if (v.non2xx > 0) notes.push(`invalid: ${name} got ${v.non2xx} non-2xx responses`);
-    if (v.generatorCpuPct > GENERATOR_CPU_LIMIT_PCT) {
+    if (v.generatorCpuPct > GENERATOR.cpuLimitPct) {
       notes.push(`invalid: the load generator used ${Math.round(v.generatorCpuPct)}% of a core during ${name}: it, not the server, may have set the number (${remedy})`);
     }
     for (const warning of v.generatorWarnings) notes.push(`invalid: during ${name} the load generator warned: ${warning} (${remedy})`);
@@ -105,10 +102,10 @@ export function judgeValidity(variants: readonly VariantRecord[], ceiling: Varia
   }
   if (ceiling) check('the ceiling', ceiling);
   const busiest = Math.max(0, ...variants.map((v) => v.generatorCpuPct), ceiling?.generatorCpuPct ?? 0);
-  if (busiest >= GENERATOR_CPU_NEAR_PCT && busiest <= GENERATOR_CPU_LIMIT_PCT) {
-    notes.push(`load generator (${driver}) near its limit: ${Math.round(busiest)}% of one core in its busiest process (limit ${GENERATOR_CPU_LIMIT_PCT}%); the numbers may be the generator's, not the server's (${remedy})`);
-  } else if (busiest < GENERATOR_CPU_NEAR_PCT) {
-    notes.push(`load generator (${driver}): at most ${Math.round(busiest)}% of one core per process (limit ${GENERATOR_CPU_LIMIT_PCT}%), so it had headroom`);
+  if (busiest >= GENERATOR.cpuNearPct && busiest <= GENERATOR.cpuLimitPct) {
+    notes.push(`load generator (${driver}) near its limit: ${Math.round(busiest)}% of one core in its busiest process (limit ${GENERATOR.cpuLimitPct}%); the numbers may be the generator's, not the server's (${remedy})`);
+  } else if (busiest < GENERATOR.cpuNearPct) {
+    notes.push(`load generator (${driver}): at most ${Math.round(busiest)}% of one core per process (limit ${GENERATOR.cpuLimitPct}%), so it had headroom`);
   }
   return { valid: !notes.some((note) => note.startsWith('invalid')), notes };
 }

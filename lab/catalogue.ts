@@ -1,5 +1,5 @@
 // The lesson catalogue: every lesson, marked by its latest complete run.
-import type { Lesson } from '../server/lesson-types.js';
+import type { Lesson } from '../core/lesson.js';
 import type { RunRecord } from './run-record.js';
 import type { Terminal } from './terminal.js';
 

@@ -1,10 +1,11 @@
-// `npm run lesson -- <n> [flags]`: parses argv, calls runLesson(), maps the outcome to an exit
-// code. The only file that calls process.exit.
-import { lessons, findLesson } from '../lessons/catalog.js';
-import { EXIT_INTERNAL_ERROR, HotpathError } from './errors.js';
+// `npm run lesson -- <n> [flags]`: parses argv, calls runLesson() (or serveLesson() with
+// --serve), maps the outcome to an exit code. The only file that calls process.exit.
+import { EXIT, HotpathError } from '../core/errors.js';
+import { findLesson, lessons } from '../lessons/catalog.js';
 import { usage } from './help.js';
-import { parseCliArgs, parseLessonNumber, resolveRunOptions } from './options.js';
+import { parseCliArgs, parseLessonNumber, resolveParams, resolveRunOptions } from './options.js';
 import { runLesson } from './run-lesson.js';
+import { serveLesson } from './serve-lesson.js';
 import { stopAllServers } from './server-process.js';
 import { Terminal } from './terminal.js';
 
@@ -13,33 +14,41 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.help) {
     const lesson = args.lessonArg === undefined ? undefined : findLesson(Number(args.lessonArg));
     process.stdout.write(`${usage(lessons, lesson)}\n`);
-    return 0;
+    return EXIT.agrees;
   }
   const lesson = findLesson(parseLessonNumber(args.lessonArg, lessons.map((l) => l.id)))!;
-  const options = resolveRunOptions(args, lesson);
+  const serving = args.serve !== null;
+  // Serve mode keeps stdout for its one HOTPATH_SERVING line; --json keeps it for the record.
+  const options = serving ? null : resolveRunOptions(args, lesson);
+  const params = options?.params ?? resolveParams(args, lesson);
 
   const controller = new AbortController();
   let interrupts = 0;
   const interrupt = (signal: NodeJS.Signals): void => {
     interrupts += 1;
     if (interrupts === 1) {
-      process.stderr.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: stopping servers… (again to force)\n`);
+      const what = serving ? 'stopping' : signal === 'SIGINT' ? 'interrupted: stopping servers…' : 'terminated: stopping servers…';
+      process.stderr.write(`\n${what} (again to force)\n`);
       controller.abort();
     } else {
-      void stopAllServers(0).finally(() => process.exit(130));
+      void stopAllServers(0).finally(() => process.exit(EXIT.interrupted));
     }
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
 
-  const terminal = new Terminal(options.json ? process.stderr : process.stdout);
-  const { record } = await runLesson(lesson, options, {
-    terminal,
-    diagnostics: (line) => process.stderr.write(`${line}\n`),
+  const io = {
+    terminal: new Terminal(serving || options?.json ? process.stderr : process.stdout),
+    diagnostics: (line: string) => process.stderr.write(`${line}\n`),
     signal: controller.signal,
-  });
-  if (options.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
-  return record.comparison.agreesWithTheory ? 0 : 1;
+  };
+  if (serving) {
+    await serveLesson(lesson, { variant: args.serve!, port: args.port, params, verbose: args.verbose }, io, process.stdout);
+    return EXIT.agrees; // stopped as asked
+  }
+  const { record } = await runLesson(lesson, options!, io);
+  if (options!.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+  return record.comparison.agreesWithTheory ? EXIT.agrees : EXIT.disagrees;
 }
 
 main(process.argv.slice(2)).then(
@@ -50,6 +59,6 @@ main(process.argv.slice(2)).then(
       process.exit(error.exitCode);
     }
     process.stderr.write(`hotpath: internal error (a bug, please report it with this stack):\n${(error as Error).stack ?? String(error)}\n`);
-    void stopAllServers(0).finally(() => process.exit(EXIT_INTERNAL_ERROR));
+    void stopAllServers(0).finally(() => process.exit(EXIT.internal));
   },
 );

@@ -2,8 +2,8 @@
 // Each variant gets its own in-process app on 127.0.0.1:0 and one real HTTP request.
 import type { AddressInfo } from 'node:net';
 import { createApp, type CreateAppOptions } from '../server/app.js';
-import type { Lesson, Params } from '../server/lesson-types.js';
-import { toQueryString } from '../server/params.js';
+import type { Lesson, Params } from '../core/lesson.js';
+import { toQueryString } from '../core/params.js';
 
 export interface Answer {
   variant: string;

@@ -2,7 +2,7 @@
 // showing them side by side, and flamegraphs/index.html linking every run's graphs.
 import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { flamegraphsDir, hotpathHome, pad2, projectRoot, safeFileName } from './paths.js';
+import { flamegraphsDir, hotpathHome, pad2, projectRoot, safeFileName } from '../core/paths.js';
 import { writeFileAtomic, type RunRecord } from './run-record.js';
 
 export interface PublishedGraph {

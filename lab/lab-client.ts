@@ -1,12 +1,13 @@
 // Talks to a running lesson server's /__lab routes: metrics, reset, and draining.
+import { TIMING } from '../core/defaults.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
-import { HotpathError } from './errors.js';
+import { HotpathError } from '../core/errors.js';
 
 async function labRequest(port: number, route: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(`http://127.0.0.1:${port}${route}`, { method, signal: AbortSignal.timeout(10_000) });
+    response = await fetch(`http://127.0.0.1:${port}${route}`, { method, signal: AbortSignal.timeout(TIMING.labRequestTimeoutMs) });
   } catch (error) {
     // A server that crashed or hangs mid-run: a failed run with a log to read, not a bug of ours.
     throw new HotpathError('E_SERVER', `the server on port ${port} did not answer ${method} ${route} (${(error as Error).message}); see its server-*.log in the run folder`);
@@ -34,7 +35,7 @@ export async function waitForDrain(port: number, timeoutMs: number, signal?: Abo
     const metrics = await fetchMetrics(port);
     if (metrics.requests.inFlight === 0) return true;
     if (Date.now() >= deadline || signal?.aborted) return false;
-    await sleep(100);
+    await sleep(TIMING.drainPollMs);
   }
 }
 

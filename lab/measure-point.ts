@@ -1,23 +1,22 @@
 // Measures one point: a fresh server (profiled or not), warm-up, drain, measured load with a
 // progress bar, metrics before and after, stop, and the top frames of its profile.
+import { TIMING } from '../core/defaults.js';
 import path from 'node:path';
 import type { LoadDriver, LoadOptions, LoadRequest, LoadResult } from '../loadtests/load-driver.js';
 import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
-import type { PlannedPoint } from '../server/lesson-types.js';
-import { formatRate, round } from '../server/theory.js';
+import type { PlannedPoint } from '../core/lesson.js';
+import { formatRate } from '../core/format.js';
+import { round } from '../core/theory.js';
 import { cpuprofileToTopFrames } from './cpuprofile-to-top-frames.js';
-import { HotpathError, throwIfAborted } from './errors.js';
+import { HotpathError, throwIfAborted } from '../core/errors.js';
 import { flamegraphHtmlToTopFrames } from './flamegraph-html-to-top-frames.js';
 import { fetchMetrics, perRequestCosts, resetMetrics, waitForDrain } from './lab-client.js';
-import type { ClinicTool } from './options.js';
-import { relativeToRoot, safeFileName } from './paths.js';
+import type { ClinicTool } from '../core/run-options.js';
+import { relativeToRoot, safeFileName } from '../core/paths.js';
 import type { VariantRecord } from './run-record.js';
 import { lessonServerArgs, startServer, type ProfilerName, type StopOutcome } from './server-process.js';
 import type { Terminal } from './terminal.js';
 import type { TopFrame } from './top-frames.js';
-
-/** How long an interrupted run lets a server (and its profiler) exit before SIGKILL. */
-const ABORT_GRACE_MS = 3_000;
 
 export interface RunIo {
   /** Where human output goes (stdout, or stderr with --json). */
@@ -106,7 +105,7 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
       io.terminal.line(io.terminal.paint('dim', `  ${point.label}: ${profiler === '0x' ? '0x is writing the flame graph' : `clinic ${input.clinic} is writing its report`} (a few seconds)…`));
     }
     // Interrupted, nothing will be published: no need to wait for a profiler to finish.
-    outcome = await server.stop(io.signal?.aborted ? ABORT_GRACE_MS : undefined);
+    outcome = await server.stop(io.signal?.aborted ? TIMING.abortGraceMs : undefined);
   }
   const costs = perRequestCosts(before, after);
   let topFrames: TopFrame[] = [];
@@ -158,7 +157,7 @@ async function mixRequests(origin: string, mix: { paths: readonly string[]; reva
     throwIfAborted(signal);
     let etag: string | null;
     try {
-      const response = await fetch(`${origin}${p}`, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(`${origin}${p}`, { redirect: 'manual', signal: AbortSignal.timeout(TIMING.labRequestTimeoutMs) });
       await response.arrayBuffer();
       etag = response.headers.get('etag');
     } catch (error) {

@@ -1,32 +1,34 @@
-// runLesson(): one run of a lesson, as DESIGN.md "One run of a lesson" describes. The CLI, the
-// tests and (later) the web console call it; only the CLI turns its outcome into an exit code.
+// runLesson(): one run of a lesson: check the answers, measure each point in a fresh server,
+// judge, record, publish the graphs. The CLI, the tests and (later) the web console call it; only
+// the CLI turns its outcome into an exit code.
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { TIMING } from '../core/defaults.js';
+import { HotpathError } from '../core/errors.js';
+import type { Lesson, PlannedPoint } from '../core/lesson.js';
+import { toQueryString } from '../core/params.js';
+import { newRunId, relativeToRoot, resultsDir } from '../core/paths.js';
+import type { RunOptions } from '../core/run-options.js';
 import { createDriver, thinkTimeMs } from '../loadtests/drivers.js';
 import type { LoadDriver } from '../loadtests/load-driver.js';
 import { TRIVIAL_PATH, variantPath } from '../server/app.js';
-import type { Lesson, PlannedPoint } from '../server/lesson-types.js';
-import { toQueryString } from '../server/params.js';
 import { buildRecord } from './build-record.js';
 import { fetchAnswers, findMismatch } from './equivalence.js';
-import { describeSite, ensureSite } from '../server/site/generate-site.js';
-import { fetchSiteAnswers, findBrokenAnswer, findSiteMismatch } from './site-equivalence.js';
-import { HotpathError } from './errors.js';
 import { publishFlamegraphs, writeComparePage, writeGalleryIndex } from './gallery.js';
 import { measurePoint, type PointResult, type RunIo } from './measure-point.js';
-import type { RunOptions } from './options.js';
-import { newRunId, relativeToRoot, resultsDir, siteDir, upstreamMain } from './paths.js';
 import { printHeader, printResults } from './report.js';
 import { writeRunRecord, type RunRecord, type VariantRecord } from './run-record.js';
-import { startServer, stopAllServers, type ProfilerName, type ServerHandle } from './server-process.js';
-import { markRunFolder, sweepLeftovers, unmarkRunFolder } from './sweep.js';
+import { stopAllServers, type ProfilerName } from './server-process.js';
+import { fetchSiteAnswers, findBrokenAnswer, findSiteMismatch } from './site-equivalence.js';
+import { prepareSite, type PreparedSite } from './site-setup.js';
+import { createRunFolder, sweepLeftovers, unmarkRunFolder } from './sweep.js';
 import type { Terminal } from './terminal.js';
 
 export type { RunIo } from './measure-point.js';
 
-const MIN_TIMEOUT_SEC = 10;
-/** The ceiling is only a bound for the theory: half the measured time (at least 2 s) is enough. */
-const ceilingDuration = (duration: number): number => Math.min(duration, Math.max(2, duration / 2));
+/** The ceiling is only a bound for the theory: half the measured time (at least a floor) is enough. */
+const ceilingDuration = (duration: number): number => Math.min(duration, Math.max(TIMING.minCeilingSec, duration / 2));
 
 export interface RunOutcome {
   record: RunRecord;
@@ -41,16 +43,16 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
   const startedAt = new Date().toISOString();
   const runDir = path.join(resultsDir(lesson.id), runId);
   await sweepLeftovers();
-  await mkdir(runDir, { recursive: true });
-  await markRunFolder(runDir);
+  await mkdir(path.dirname(runDir), { recursive: true });
+  await createRunFolder(runDir);
   const recordFile = path.join(runDir, 'result.json');
 
   const theory = lesson.theory({ params: options.params, connections: options.connections, thinkTimeMs: thinkTimeMs(options) });
   printHeader(t, lesson, options, theory.headline);
-  const timeoutSec = Math.max(MIN_TIMEOUT_SEC, Math.ceil((2 * theory.worstLatencyMs) / 1000));
+  const timeoutSec = Math.max(TIMING.minRequestTimeoutSec, Math.ceil((2 * theory.worstLatencyMs) / 1000));
 
-  const site = lesson.site ? await prepareSite(lesson, options, runDir, io) : null;
-  const upstream: ServerHandle | null = site?.upstream ?? null;
+  const site = lesson.site ? await prepareSite(lesson, { params: options.params, runDir, verbose: options.verbose }, io) : null;
+  const upstream = site?.upstream ?? null;
   try {
     if (site) await checkSiteAnswers(lesson, options, site, io);
     else await checkAnswers(lesson, options, t);
@@ -124,20 +126,38 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
 
   await upstream?.stop();
   const record = buildRecord({ lesson, options, runId, startedAt, order, points, ceiling, notes, status: 'complete' });
+  // The measurement is safe on disk before anything else can fail.
+  await writeRunRecord(recordFile, record);
+  const gallery = await publishRunGraphs(record, points, recordFile);
+  await unmarkRunFolder(runDir);
+  printResults(t, lesson, record, recordFile, gallery);
+  return { record, recordFile };
+}
+
+/**
+ * Moves the run's graphs into the gallery and records where they went. A gallery that cannot be
+ * written (a full disk, a file where a folder should be) costs the pictures, not the run: the
+ * record says so and keeps its measurement. @returns the gallery index, or null without graphs.
+ */
+async function publishRunGraphs(record: RunRecord, points: readonly PointResult[], recordFile: string): Promise<string | null> {
   const graphs = points.filter((p) => p.graphHtml).map((p) => ({ label: p.record.name, html: p.graphHtml as string }));
-  if (graphs.length > 0) {
-    const published = await publishFlamegraphs(lesson.id, runId, graphs);
+  if (graphs.length === 0) return null;
+  let gallery: string | null = null;
+  try {
+    const published = await publishFlamegraphs(record.lesson.id, record.runId, graphs);
     for (const graph of published) {
       const variant = record.variants.find((v) => v.name === graph.label);
       if (variant) variant.flamegraph = relativeToRoot(graph.file);
     }
     record.compareFlamegraphs = relativeToRoot(await writeComparePage(record, published));
+    gallery = await writeGalleryIndex();
+  } catch (error) {
+    const left = graphs.filter((g) => existsSync(g.html)).map((g) => relativeToRoot(g.html));
+    record.comparison.notes.push(`the flame graphs could not be published to the gallery (${(error as Error).message})` +
+      (left.length > 0 ? `; still in the run folder: ${left.join(', ')}` : ''));
   }
   await writeRunRecord(recordFile, record);
-  await unmarkRunFolder(runDir);
-  const gallery = await writeGalleryIndex();
-  printResults(t, lesson, record, recordFile, graphs.length > 0 ? gallery : null);
-  return { record, recordFile };
+  return gallery;
 }
 
 async function checkAnswers(lesson: Lesson, options: RunOptions, t: Terminal): Promise<void> {
@@ -157,46 +177,9 @@ async function checkAnswers(lesson: Lesson, options: RunOptions, t: Terminal): P
 }
 
 
-interface PreparedSite {
-  /** The site paths of the mix, e.g. `/img/photo-01.jpg`. */
-  mix: string[];
-  dir: string;
-  upstream: ServerHandle | null;
-  /** Flags every lesson server of this run gets. */
-  serverArgs: string[];
-}
-
-/** Site lessons: generate the site if needed and start the upstream (lesson 4) for the whole run. */
-async function prepareSite(lesson: Lesson, options: RunOptions, runDir: string, io: RunIo): Promise<PreparedSite> {
-  const spec = lesson.site!;
-  const dir = siteDir();
-  const manifest = await ensureSite(dir);
-  const mix = spec.mix(options.params);
-  io.terminal.line(io.terminal.paint('dim', `· site: ${describeSite(manifest)} in ${relativeToRoot(dir)}; the load cycles through ${mix.length} paths`));
-  const params = Object.entries(options.params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
-  let upstream: ServerHandle | null = null;
-  const serverArgs = ['--site-dir', dir, ...params];
-  if (spec.upstream) {
-    const latencyMs = options.params[spec.upstream.latencyParam]!;
-    upstream = await startServer({
-      args: [upstreamMain, '--latency-ms', String(latencyMs), '--port', '0'],
-      label: 'upstream',
-      runDir,
-      profiler: null,
-      clinic: null,
-      verbose: options.verbose,
-    });
-    io.diagnostics(`server upstream pid=${upstream.pid} port=${upstream.port}`);
-    io.terminal.line(io.terminal.paint('dim', `· upstream: the redirect map at http://127.0.0.1:${upstream.port}/redirects.json, ${latencyMs} ms per answer`));
-    serverArgs.push('--upstream', `http://127.0.0.1:${upstream.port}`);
-  }
-  return { mix, dir, upstream, serverArgs };
-}
-
 async function checkSiteAnswers(lesson: Lesson, options: RunOptions, site: PreparedSite, io: RunIo): Promise<void> {
   const t = io.terminal;
-  const upstreamUrl = site.upstream ? `http://127.0.0.1:${site.upstream.port}` : null;
-  const all = await fetchSiteAnswers(lesson, { params: options.params, siteDir: site.dir, upstreamUrl, signal: io.signal });
+  const all = await fetchSiteAnswers(lesson, { params: options.params, siteDir: site.dir, upstreamUrl: site.upstreamUrl, signal: io.signal });
   const mismatch = findSiteMismatch(all);
   if (mismatch) {
     throw new HotpathError('E_MISMATCH', `variants disagree on ${mismatch.probe}: ${mismatch.baseline}; ${mismatch.variant}: ${mismatch.other}`);

@@ -1,8 +1,9 @@
-// The run record (a contract: see DESIGN.md), and writing it so no reader ever sees half a file.
+// The run record (a contract that tools, tests and the README rely on: adding a field keeps
+// SCHEMA_VERSION, renaming or removing one bumps it), and writing it so no reader sees half a file.
 import { randomBytes } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
-import type { MemoryPeaks, Params } from '../server/lesson-types.js';
-import type { DriverName } from './options.js';
+import type { MemoryPeaks, Params } from '../core/lesson.js';
+import type { DriverName } from '../core/run-options.js';
 import type { ProfilerName } from './server-process.js';
 import type { TopFrame } from './top-frames.js';
 

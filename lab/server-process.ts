@@ -7,11 +7,12 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { parseReadyLine } from '../server/ready-line.js';
-import { HotpathError } from './errors.js';
-import type { ClinicTool } from './options.js';
-import { safeFileName, serverMain } from './paths.js';
+import { TIMING } from '../core/defaults.js';
+import { HotpathError } from '../core/errors.js';
+import { OutputLines } from '../core/output-lines.js';
+import { hotpathHome, safeFileName, serverMain } from '../core/paths.js';
+import { parseReadyLine } from '../core/ready-line.js';
+import type { ClinicTool } from '../core/run-options.js';
 
 const require = createRequire(import.meta.url);
 
@@ -22,8 +23,11 @@ export interface StartServerOptions {
   args: readonly string[];
   /** Names the log file and the profile folder, e.g. `held-mutex` or `sleep@10`. */
   label: string;
-  /** The run folder: logs, profiles and reports go below it. */
-  runDir: string;
+  /**
+   * The run folder: logs, profiles and reports go below it. Null (serve mode): no log file and no
+   * profiler; the server's stderr goes to the runner's.
+   */
+  runDir: string | null;
   profiler: ProfilerName | null;
   clinic: ClinicTool | null;
   /** Mirror the server's output to stderr (`--verbose`). */
@@ -47,34 +51,35 @@ export interface ServerHandle {
   pid: number;
   port: number;
   profiler: ProfilerName | null;
-  logFile: string;
+  logFile: string | null;
+  /** Settles with the exit code when the process (and its launcher) has exited, for whatever reason. */
+  exited: Promise<number | null>;
   /** @param graceMs how long to wait before SIGKILL; defaults to what the profiler needs. */
   stop(graceMs?: number): Promise<StopOutcome>;
 }
 
-const READY_TIMEOUT_MS = { plain: 15_000, profiled: 60_000 };
-/** How long a stopped server may take: 0x and clinic process their data after the exit. */
-const STOP_GRACE_MS = { plain: 5_000, '0x': 90_000, 'cpu-prof': 10_000, clinic: 180_000 };
-
 const live = new Set<ServerHandle>();
 
 /**
- * A lesson server's script and flags, on any free port. `extra`: `--site-dir`, `--upstream`,
- * `--param name=value` (site lessons).
+ * A lesson server's script and flags, on `port` (0: any free one). `extra`: `--site-dir`,
+ * `--upstream`, `--param name=value` (site lessons).
  */
-export function lessonServerArgs(lessonId: number, variant: string, extra: readonly string[] = []): string[] {
-  return [serverMain, '--lesson', String(lessonId), '--variant', variant, '--port', '0', ...extra];
+export function lessonServerArgs(lessonId: number, variant: string, extra: readonly string[] = [], port = 0): string[] {
+  return [serverMain, '--lesson', String(lessonId), '--variant', variant, '--port', String(port), ...extra];
 }
 
 export async function startServer(options: StartServerOptions): Promise<ServerHandle> {
-  const outputDir = path.join(options.runDir, safeFileName(options.label));
+  const { runDir } = options;
+  if (runDir === null && (options.profiler || options.clinic)) throw new Error('a profiled server needs a run folder');
+  const outputDir = path.join(runDir ?? hotpathHome(), safeFileName(options.label));
   if (options.profiler || options.clinic) await mkdir(outputDir, { recursive: true });
-  const logFile = path.join(options.runDir, `server-${safeFileName(options.label)}.log`);
-  const log = createWriteStream(logFile, { flags: 'a' });
+  const logFile = runDir === null ? null : path.join(runDir, `server-${safeFileName(options.label)}.log`);
+  // A log that cannot be written must not crash the run.
+  const log = logFile === null ? null : createWriteStream(logFile, { flags: 'a' }).on('error', () => {});
 
   const command = launchCommand(options, [...options.args], outputDir);
   const child = spawn(process.execPath, command, {
-    cwd: options.runDir, // not outputDir: 0x moves its logs from the working dir into the output dir
+    cwd: runDir ?? hotpathHome(), // not outputDir: 0x moves its logs from the working dir into the output dir
     detached: true, // its own process group: Ctrl+C on the terminal reaches the runner only
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -85,17 +90,26 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     },
   });
   // 'close', not 'exit': the last lines of output (0x's own errors) are in the log by then.
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  log.on('error', () => {}); // a log that cannot be written must not crash the run
-  child.stderr?.on('data', (chunk: Buffer) => mirror(log, chunk, options.verbose));
+  // 'error': the process could not be spawned (or signalled); 'close' may never follow it.
+  let spawnError: Error | null = null;
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('close', (code) => resolve(code));
+    child.once('error', (error) => {
+      spawnError = error;
+      if (child.pid === undefined) resolve(null);
+    });
+  });
+  // Serve mode has no log file: the server's stderr is the person's to read.
+  child.stderr?.on('data', (chunk: Buffer) => mirror(log, chunk, options.verbose || log === null));
+  const where = logFile ? `see ${logFile}` : 'its output is above';
 
   let ready: { port: number; pid: number };
   try {
-    ready = await waitForReady(child, exited, log, options, logFile);
+    ready = await waitForReady(child, exited, () => spawnError, log, options, where);
   } catch (error) {
     killGroup(child, 'SIGKILL');
     await exited;
-    log.end();
+    await endLog(log);
     throw error;
   }
 
@@ -106,7 +120,8 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     port: ready.port,
     profiler: options.clinic ? null : options.profiler,
     logFile,
-    stop(graceMs = STOP_GRACE_MS[kind]) {
+    exited,
+    stop(graceMs = TIMING.serverStopGraceMs[kind]) {
       if (stopping) {
         // Stopped already (e.g. a second Ctrl+C while 0x writes): a shorter grace cuts it short.
         setTimeout(escalate, graceMs).unref();
@@ -119,7 +134,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
         // Sweep the group either way: 0x and clinic may leave helpers behind.
         killGroup(child, 'SIGKILL');
         await exited;
-        await new Promise<void>((resolve) => log.end(resolve));
+        await endLog(log);
         return collectOutputs(outputDir, options);
       })().finally(() => live.delete(handle)); // tracked until gone, so Ctrl+C can still reach it
       return stopping;
@@ -133,7 +148,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 }
 
 /** Stops every live server at once (Ctrl+C): a short grace, then SIGKILL. */
-export async function stopAllServers(graceMs = 3_000): Promise<void> {
+export async function stopAllServers(graceMs: number = TIMING.abortGraceMs): Promise<void> {
   await Promise.all([...live].map((handle) => handle.stop(graceMs)));
 }
 
@@ -153,11 +168,12 @@ function launchCommand(options: StartServerOptions, serverArgs: string[], output
 function waitForReady(
   child: ChildProcess,
   exited: Promise<number | null>,
-  log: WriteStream,
+  spawnError: () => Error | null,
+  log: WriteStream | null,
   options: StartServerOptions,
-  logFile: string,
+  where: string,
 ): Promise<{ port: number; pid: number }> {
-  const timeoutMs = options.profiler || options.clinic ? READY_TIMEOUT_MS.profiled : READY_TIMEOUT_MS.plain;
+  const timeoutMs = options.profiler || options.clinic ? TIMING.serverReadyMs.profiled : TIMING.serverReadyMs.plain;
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void): void => {
@@ -167,18 +183,21 @@ function waitForReady(
       fn();
     };
     const timer = setTimeout(
-      () => settle(() => reject(new HotpathError('E_SERVER', `server ${options.label} printed no ready line within ${timeoutMs / 1000} s; see ${logFile}`))),
+      () => settle(() => reject(new HotpathError('E_SERVER', `server ${options.label} printed no ready line within ${timeoutMs / 1000} s; ${where}`))),
       timeoutMs,
     );
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      mirror(log, `${line}\n`, options.verbose);
-      const ready = parseReadyLine(line);
-      if (ready) settle(() => resolve(ready));
+    const lines = new OutputLines();
+    child.stdout?.on('data', (chunk: Buffer) => {
+      for (const line of lines.push(chunk)) {
+        mirror(log, `${line}\n`, options.verbose);
+        const ready = parseReadyLine(line);
+        if (ready) settle(() => resolve(ready));
+      }
     });
-    void exited.then((code) =>
-      settle(() => reject(new HotpathError('E_SERVER', `server ${options.label} exited (code ${code}) before it was ready; see ${logFile}`))),
-    );
+    void exited.then((code) => {
+      const why = spawnError() ? `could not be started (${spawnError()!.message})` : `exited (code ${code}) before it was ready`;
+      settle(() => reject(new HotpathError('E_SERVER', `server ${options.label} ${why}; ${where}`)));
+    });
   });
 }
 
@@ -211,7 +230,11 @@ function killGroup(child: ChildProcess, name: NodeJS.Signals): void {
   if (child.pid !== undefined) signal(-child.pid, name);
 }
 
-function mirror(log: WriteStream, chunk: Buffer | string, verbose: boolean): void {
-  log.write(chunk);
-  if (verbose) process.stderr.write(chunk);
+function mirror(log: WriteStream | null, chunk: Buffer | string, toStderr: boolean): void {
+  log?.write(chunk);
+  if (toStderr) process.stderr.write(chunk);
+}
+
+function endLog(log: WriteStream | null): Promise<void> {
+  return new Promise((resolve) => (log ? log.end(resolve) : resolve()));
 }

@@ -2,11 +2,12 @@
 // same status, same bytes, same Location, same Content-Type — for every file and short link of
 // the mix, the home page, missing files, traversal attempts, and conditional requests made with
 // the ETag each variant itself gave.
+import { TIMING } from '../core/defaults.js';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
-import type { Lesson, Params, Variant } from '../server/lesson-types.js';
+import type { Lesson, Params, Variant } from '../core/lesson.js';
 import { withInProcessApp } from './equivalence.js';
-import { throwIfAborted } from './errors.js';
+import { throwIfAborted } from '../core/errors.js';
 
 export interface SiteProbeAnswer {
   probe: string;
@@ -75,7 +76,7 @@ interface RawResponse {
 /** A GET with the path exactly as given (fetch() would resolve `..` before sending). */
 export function rawGet(port: number, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers, timeout: 10_000 }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers, timeout: TIMING.labRequestTimeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));

@@ -1,15 +1,30 @@
-// Leftovers of a runner that was killed (kill -9 cannot be caught): temp files and run folders
-// that never got a record. Each run folder holds `runner.pid`; a folder whose runner is dead and
-// that has no result.json is swept on the next start.
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+// Run folders, and the leftovers of a runner that was killed (kill -9 cannot be caught): temp
+// files and run folders that never got a record. A run folder holds `runner.pid` from the moment
+// it appears until its runner is done writing; a folder whose runner is dead and that has no
+// result.json is swept on the next start. Two runners may sweep and create at the same time.
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { flamegraphsDir, hotpathHome } from './paths.js';
-import { isAlive } from '../server/is-alive.js';
+import { TIMING } from '../core/defaults.js';
+import { DRIVER_TEMP_PREFIX, flamegraphsDir, hotpathHome, RUNNER_PID_FILE } from '../core/paths.js';
+import { isAlive } from '../core/proc-stat.js';
 
-export const RUNNER_PID_FILE = 'runner.pid';
+/** A run folder being prepared: `.<run id>.starting-<pid>`, renamed once it holds its marker. */
+const STARTING = /^\..*\.starting-(\d+)$/;
 
-export async function markRunFolder(runDir: string): Promise<void> {
-  await writeFile(path.join(runDir, RUNNER_PID_FILE), `${process.pid}\n`);
+/**
+ * Creates `runDir` already marked with this runner's pid: the folder is made under a hidden
+ * name, marked, then renamed, so no sweep ever sees it unmarked.
+ */
+export async function createRunFolder(runDir: string): Promise<void> {
+  const staging = path.join(path.dirname(runDir), `.${path.basename(runDir)}.starting-${process.pid}`);
+  await mkdir(staging, { recursive: true });
+  try {
+    await writeFile(path.join(staging, RUNNER_PID_FILE), `${process.pid}\n`);
+    await rename(staging, runDir);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** Once the record is written the folder is complete, and the marker has done its job. */
@@ -24,6 +39,14 @@ export async function sweepLeftovers(): Promise<string[]> {
   for (const lessonDir of await list(root)) {
     for (const runId of await list(path.join(root, lessonDir))) {
       const runDir = path.join(root, lessonDir, runId);
+      const starting = STARTING.exec(runId);
+      if (starting) {
+        if (!isAlive(Number(starting[1]))) {
+          await rm(runDir, { recursive: true, force: true });
+          removed.push(runDir);
+        }
+        continue;
+      }
       const pid = Number((await readFile(path.join(runDir, RUNNER_PID_FILE), 'utf8').catch(() => '')).trim());
       if (pid > 0 && isAlive(pid)) continue; // another runner is using it right now
       const files = await list(runDir);
@@ -43,7 +66,7 @@ export async function sweepLeftovers(): Promise<string[]> {
 /** Half-written pages (`*.tmp-*`) a killed runner left in flamegraphs/, two levels deep at most. */
 async function sweepGalleryTempFiles(): Promise<string[]> {
   const removed: string[] = [];
-  const stale = Date.now() - GALLERY_TEMP_MAX_AGE_MS;
+  const stale = Date.now() - TIMING.galleryTempMaxAgeMs;
   const visit = async (dir: string, depth: number): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
       const file = path.join(dir, entry.name);
@@ -58,12 +81,6 @@ async function sweepGalleryTempFiles(): Promise<string[]> {
   await visit(flamegraphsDir(), 0);
   return removed;
 }
-
-/** A gallery temp file older than this is a leftover, not another runner's write in progress. */
-const GALLERY_TEMP_MAX_AGE_MS = 60_000;
-
-/** Prefix of the folders drivers keep their temporary files in, inside a run folder. */
-export const DRIVER_TEMP_PREFIX = 'driver-tmp-';
 
 function isTemporary(name: string): boolean {
   return name.includes('.tmp-') || name.startsWith(DRIVER_TEMP_PREFIX);

@@ -1,5 +1,6 @@
 // Human output: colour and a live progress bar on a terminal, plain periodic lines otherwise.
-import { formatRate } from '../server/theory.js';
+import { TIMING } from '../core/defaults.js';
+import { formatRate } from '../core/format.js';
 
 export type Colour = 'bold' | 'dim' | 'green' | 'red' | 'yellow' | 'cyan';
 
@@ -12,8 +13,6 @@ const CODES: Record<Colour, [number, number]> = {
   cyan: [36, 39],
 };
 
-/** How often a non-terminal gets a progress line, seconds. */
-const PLAIN_PROGRESS_EVERY_SEC = 2;
 const BAR_WIDTH = 12;
 
 export interface ProgressLine {
@@ -59,18 +58,11 @@ export class Terminal {
     let lastPrinted = -Infinity;
     return {
       update: (elapsed, rps) => {
-        if (elapsed - lastPrinted < PLAIN_PROGRESS_EVERY_SEC) return;
+        if (elapsed - lastPrinted < TIMING.plainProgressEverySec) return;
         lastPrinted = elapsed;
         this.line(`  ${name} ${phase} ${elapsed.toFixed(0)}/${totalSec} s  ${formatRate(rps)} req/s`);
       },
       done: (summary) => this.line(`- ${name} ${summary}`),
     };
   }
-}
-
-/** A number for a table cell: thousands separators, sensible decimals, `–` for none. */
-export function cell(value: number | null | undefined, decimals = 1): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
-  return value.toFixed(decimals);
 }

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { projectRoot } from './paths.js';
+import { projectRoot } from '../core/paths.js';
 
 export interface TopFrame {
   /** Function name and location, e.g. `noCloneHandler lessons/03-clone-in-loop/fast.ts:8:10`. */

@@ -1,5 +1,5 @@
 // Every lesson, in order. A test checks this list against the lesson folders.
-import type { Lesson } from '../server/lesson-types.js';
+import type { Lesson } from '../core/lesson.js';
 import { lesson as measureFirst } from './01-measure-first/lesson.js';
 import { lesson as heldLock } from './02-held-lock/lesson.js';
 import { lesson as cloneInLoop } from './03-clone-in-loop/lesson.js';

@@ -1,7 +1,8 @@
 // The default driver: autocannon, in this process. Counts 2xx live for the progress bar and
 // reports its own CPU use, so a run can tell when the generator, not the server, set the number.
 import autocannon from 'autocannon';
-import { assertLoopbackTarget, cpuMeter, type LoadDriver, type LoadOptions, type LoadResult } from './load-driver.js';
+import { assertLoopbackTarget } from '../core/loopback.js';
+import { cpuMeter, type LoadDriver, type LoadOptions, type LoadResult } from './load-driver.js';
 
 export const autocannonDriver: LoadDriver = {
   name: 'autocannon',

@@ -1,6 +1,7 @@
 // Picks the load driver a run asked for.
-import type { DriverName, LocustUser } from '../lab/options.js';
-import type { Lesson } from '../server/lesson-types.js';
+import { LOCUST } from '../core/defaults.js';
+import type { DriverName, LocustUser } from '../core/run-options.js';
+import type { Lesson } from '../core/lesson.js';
 import { autocannonDriver } from './autocannon-driver.js';
 import type { LoadDriver } from './load-driver.js';
 import { createLocustDriver } from './locust-driver.js';
@@ -10,12 +11,9 @@ export function locustfileFor(lesson: Pick<Lesson, 'slug'>): string {
   return `lesson_${lesson.slug.replaceAll('-', '_')}.py`;
 }
 
-/** Think time of Locust's story model: `between(0.5, 0.5)` in locustfiles/hotpath_user.py. */
-const STORY_THINK_TIME_MS = 500;
-
 /** What each simulated user waits between requests, for the theory. */
 export function thinkTimeMs(options: { driver: DriverName; locustUser: LocustUser }): number {
-  return options.driver === 'locust' && options.locustUser === 'story' ? STORY_THINK_TIME_MS : 0;
+  return options.driver === 'locust' && options.locustUser === 'story' ? LOCUST.storyThinkTimeMs : 0;
 }
 
 export function createDriver(

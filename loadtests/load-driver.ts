@@ -1,5 +1,4 @@
-// The interface every load driver implements, and the checks they all share.
-import { HotpathError } from '../lab/errors.js';
+// The interface every load driver implements, and the CPU meter they share.
 
 /** One request of a mix: a path (with query) on the target, and its headers. */
 export interface LoadRequest {
@@ -70,20 +69,6 @@ export interface LoadDriver {
   /** Throws a usage-level error (exit 2) when the driver's tool is missing. */
   check?(): Promise<void>;
   run(options: LoadOptions): Promise<LoadResult>;
-}
-
-/** Drivers send load to this machine only (contract): anything else is refused before a byte. */
-export function assertLoopbackTarget(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new HotpathError('E_TARGET', `Expected an http URL on 127.0.0.1, got \`${url}\``);
-  }
-  if (parsed.protocol !== 'http:' || parsed.hostname !== '127.0.0.1') {
-    throw new HotpathError('E_TARGET', `Refusing to send load to ${parsed.host || url}: hotpath only targets 127.0.0.1`);
-  }
-  return parsed;
 }
 
 /** Measures this process's CPU use between start() and stop(), as % of one core. */

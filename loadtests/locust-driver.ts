@@ -1,6 +1,7 @@
 // Locust as a load driver: spawned headless through child_process (argv arrays, no shell),
 // standalone or as a master with N workers on 127.0.0.1, its CSV files read into a LoadResult.
 // Every Locust process runs in a process group of its own and is gone when run() settles.
+import { LOCUST } from '../core/defaults.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -8,13 +9,15 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HotpathError, throwIfAborted } from '../lab/errors.js';
-import { projectRoot } from '../lab/paths.js';
-import { DRIVER_TEMP_PREFIX } from '../lab/sweep.js';
-import { assertLoopbackTarget, type LoadDriver, type LoadOptions, type LoadResult } from './load-driver.js';
+import { HotpathError, throwIfAborted } from '../core/errors.js';
+import { projectRoot } from '../core/paths.js';
+import { DRIVER_TEMP_PREFIX } from '../core/paths.js';
+import { assertLoopbackTarget } from '../core/loopback.js';
+import { type LoadDriver, type LoadOptions, type LoadResult } from './load-driver.js';
 import { findLocust } from './locust-install.js';
 import { currentRpsFromHistory, locustCsvToResult, parseLocustHistory } from './locust-csv-to-result.js';
 import { CpuSampler } from './process-cpu.js';
+import { OutputLines } from '../core/output-lines.js';
 
 export type LocustUserModel = 'fast' | 'story';
 
@@ -24,12 +27,12 @@ export interface LocustDriverOptions {
   /** 0: one standalone Locust process; N: a master and N workers (Locust's distributed mode). */
   workers: number;
   userModel: LocustUserModel;
+  /** Picks the distributed master's port (tests pass one that is taken); default: a free one. */
+  pickPort?: () => Promise<number>;
 }
 
 export const LOCUSTFILES_DIR = path.join(projectRoot, 'loadtests', 'locustfiles');
 export const LAUNCHER = path.join(projectRoot, 'loadtests', 'locust-launcher.py');
-/** Locust needs a moment to import and, in distributed mode, for its workers to connect. */
-const STARTUP_ALLOWANCE_SEC = 45;
 const HIGH_CPU_WARNING = /CPU usage above \d+%[^\n]*/g;
 
 export function createLocustDriver(config: LocustDriverOptions): LoadDriver {
@@ -75,15 +78,50 @@ async function runLocust(config: LocustDriverOptions, options: LoadOptions): Pro
     env.HOTPATH_REQUESTS_FILE = requestsFile;
   }
   const start = (args: string[]): LocustProcess => startLocustProcess(install.python, [LAUNCHER, ...args], env, dir, log, options.verbose ?? false);
+  const attempt = (masterPort: number | null): Promise<LoadResult> => runLocustProcesses({ config, options, common, headless, dir, runTimeSec, masterPort, start });
+  try {
+    if (config.workers === 0) return await attempt(null);
+    // The master's port is picked free, then bound by Locust: another process may take it in
+    // between. Locust then exits at once saying so, and another port is tried.
+    for (let tries = 1; ; tries += 1) {
+      try {
+        return await attempt(await (config.pickPort ?? freePort)());
+      } catch (error) {
+        if (!(error instanceof MasterPortBusy) || tries >= LOCUST.masterPortTries) throw error;
+      }
+    }
+  } finally {
+    await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
+/** Locust's master could not bind the port it was given. */
+class MasterPortBusy extends HotpathError {}
+
+const MASTER_PORT_BUSY = /master port \(.*\) was busy|Address already in use/;
+
+interface LocustRun {
+  config: LocustDriverOptions;
+  options: LoadOptions;
+  common: string[];
+  headless: string[];
+  dir: string;
+  runTimeSec: number;
+  /** The distributed master's port; null for one standalone process. */
+  masterPort: number | null;
+  start: (args: string[]) => LocustProcess;
+}
+
+/** One go at the load: starts the processes, follows the run, reads the CSV, stops everything. */
+async function runLocustProcesses({ config, options, common, headless, dir, runTimeSec, masterPort, start }: LocustRun): Promise<LoadResult> {
   let master: LocustProcess;
   const workers: LocustProcess[] = [];
-  if (config.workers > 0) {
-    const port = await freePort();
-    master = start([...common, ...headless, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(port),
-      '--expect-workers', String(config.workers), '--expect-workers-max-wait', '20']);
+  if (masterPort !== null) {
+    master = start([...common, ...headless, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(masterPort),
+      '--expect-workers', String(config.workers), '--expect-workers-max-wait', String(LOCUST.expectWorkersMaxWaitSec)]);
     for (let i = 0; i < config.workers; i += 1) {
-      workers.push(start([...common, '--worker', '--master-host', '127.0.0.1', '--master-port', String(port)]));
+      workers.push(start([...common, '--worker', '--master-host', '127.0.0.1', '--master-port', String(masterPort)]));
     }
   } else {
     master = start([...common, ...headless]);
@@ -96,11 +134,11 @@ async function runLocust(config: LocustDriverOptions, options: LoadOptions): Pro
 
   try {
     const sampler = new CpuSampler();
-    const deadline = Date.now() + (runTimeSec + STARTUP_ALLOWANCE_SEC) * 1000;
+    const deadline = Date.now() + (runTimeSec + LOCUST.startupAllowanceSec) * 1000;
     let loadStartedAt: number | null = null;
     while (!master.exited) {
       if (Date.now() > deadline) {
-        throw new HotpathError('E_LOAD', `Locust did not finish within ${runTimeSec + STARTUP_ALLOWANCE_SEC} s${options.logFile ? `; see ${options.logFile}` : ''}`);
+        throw new HotpathError('E_LOAD', `Locust did not finish within ${runTimeSec + LOCUST.startupAllowanceSec} s${options.logFile ? `; see ${options.logFile}` : ''}`);
       }
       await Promise.race([master.exit, sleep(1000)]);
       const history = readHistory(await readFile(path.join(dir, 'run_stats_history.csv'), 'utf8').catch(() => ''));
@@ -114,22 +152,22 @@ async function runLocust(config: LocustDriverOptions, options: LoadOptions): Pro
     const statsCsv = await readFile(path.join(dir, 'run_stats.csv'), 'utf8').catch(() => null);
     if (statsCsv === null) {
       throwIfAborted(options.signal);
-      throw new HotpathError('E_LOAD', `Locust exited (code ${master.code}) without writing its stats: ${master.stderrTail() || 'no output'}`);
+      const why = `Locust exited (code ${master.code}) without writing its stats: ${master.stderrTail() || 'no output'}`;
+      if (masterPort !== null && MASTER_PORT_BUSY.test(master.stderrTail(Infinity))) throw new MasterPortBusy('E_LOAD', why);
+      throw new HotpathError('E_LOAD', why);
     }
     return locustCsvToResult({
       statsCsv,
       failuresCsv: await readFile(path.join(dir, 'run_failures.csv'), 'utf8').catch(() => 'Method,Name,Error,Occurrences\n'),
       durationSec: options.durationSec,
       generatorCpuPct: sampler.busiestPct(),
-      generatorWarnings: [...new Set(all.flatMap((p) => p.stderrText().match(HIGH_CPU_WARNING) ?? []))],
+      generatorWarnings: [...new Set(all.flatMap((p) => p.warnings()))],
     });
   } finally {
     options.signal?.removeEventListener('abort', stopAll);
     // Workers wait a minute for a master that is gone: end them (and anything left) now.
     stopAll();
-    await Promise.all(all.map((p) => p.waitOrKill(3000)));
-    await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
-    await rm(dir, { recursive: true, force: true });
+    await Promise.all(all.map((p) => p.waitOrKill(LOCUST.stopGraceMs)));
   }
 }
 
@@ -138,8 +176,10 @@ interface LocustProcess {
   exit: Promise<void>;
   readonly exited: boolean;
   readonly code: number | null;
-  stderrText(): string;
-  stderrTail(): string;
+  /** Locust's own high-CPU warnings, each once. */
+  warnings(): string[];
+  /** The last `lines` lines of its stderr (kept in bounded memory), for an error message. */
+  stderrTail(lines?: number): string;
   signalGroup(signal: NodeJS.Signals): void;
   waitOrKill(graceMs: number): Promise<void>;
 }
@@ -147,7 +187,8 @@ interface LocustProcess {
 function startLocustProcess(python: string[], args: string[], env: NodeJS.ProcessEnv, cwd: string, log: WriteStream | null, verbose: boolean): LocustProcess {
   const [interpreter, ...interpreterArgs] = python as [string, ...string[]];
   const child: ChildProcess = spawn(interpreter, [...interpreterArgs, ...args], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
+  const stderr = new OutputLines();
+  const warnings = new Set<string>();
   let exited = false;
   let code: number | null = null;
   const mirror = (chunk: Buffer): void => {
@@ -156,7 +197,7 @@ function startLocustProcess(python: string[], args: string[], env: NodeJS.Proces
   };
   child.stdout?.on('data', mirror);
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
+    for (const line of stderr.push(chunk)) for (const warning of line.match(HIGH_CPU_WARNING) ?? []) warnings.add(warning);
     mirror(chunk);
   });
   const exit = new Promise<void>((resolve) => {
@@ -166,7 +207,7 @@ function startLocustProcess(python: string[], args: string[], env: NodeJS.Proces
       resolve();
     });
     child.once('error', (error) => {
-      stderr += String(error);
+      stderr.push(`${String(error)}\n`);
       exited = true;
       resolve();
     });
@@ -188,8 +229,8 @@ function startLocustProcess(python: string[], args: string[], env: NodeJS.Proces
     get code() {
       return code;
     },
-    stderrText: () => stderr,
-    stderrTail: () => stderr.trim().split('\n').slice(-3).join(' | '),
+    warnings: () => [...warnings],
+    stderrTail: (lines = 3) => stderr.tail().trim().split('\n').slice(-lines).join(' | '),
     signalGroup,
     async waitOrKill(graceMs) {
       const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);

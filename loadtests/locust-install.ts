@@ -2,7 +2,7 @@
 // error with the install command, not a crash.
 import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { HotpathError } from '../lab/errors.js';
+import { HotpathError } from '../core/errors.js';
 
 export const LOCUST_INSTALL_HINT = 'Locust is not installed: `apt-get install python3-locust` (Debian/Ubuntu; hotpath calls the `locust` executable on PATH)';
 

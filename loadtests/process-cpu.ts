@@ -1,6 +1,6 @@
 // CPU use of other processes (Locust's), from /proc/<pid>/stat: Linux only, no dependency.
 import { execFileSync } from 'node:child_process';
-import { procStatFields } from '../server/proc-stat.js';
+import { procStatFields } from '../core/proc-stat.js';
 
 let ticksPerSecond: number | null = null;
 

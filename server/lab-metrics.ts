@@ -1,12 +1,11 @@
 // The numbers behind /__lab/metrics: CPU, GC, event-loop delay, memory, requests, lock waits and
 // work counters. Counters only grow (the runner subtracts two snapshots); histograms and memory
 // peaks restart on reset().
+import { TIMING } from '../core/defaults.js';
 import { PerformanceObserver, monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { LockWaitStats, type LockWaitSnapshot } from './lock-wait.js';
 import { WorkCounters } from './work-counters.js';
 
-/** How often memory is sampled for its peaks: often enough to see a burst of whole-file buffers. */
-const MEMORY_SAMPLE_MS = 50;
 
 export interface LabMetricsSnapshot {
   /** Whether GC and event-loop instrumentation is on (the bench turns it off to cost it). */
@@ -51,7 +50,7 @@ export class LabMetrics {
       this.#gcObserver.observe({ entryTypes: ['gc'] });
       this.#loopDelay = monitorEventLoopDelay({ resolution: 10 });
       this.#loopDelay.enable();
-      this.#memorySampler = setInterval(() => this.#sampleMemory(), MEMORY_SAMPLE_MS).unref();
+      this.#memorySampler = setInterval(() => this.#sampleMemory(), TIMING.memorySampleMs).unref();
     }
   }
 

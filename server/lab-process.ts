@@ -4,7 +4,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { watchParent } from './parent-watch.js';
-import { formatReadyLine } from './ready-line.js';
+import { formatReadyLine } from '../core/ready-line.js';
 
 export function failAndExit(who: string, message: string): never {
   process.stderr.write(`hotpath ${who}: ${message}\n`);

@@ -7,10 +7,10 @@
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { findLesson } from '../lessons/catalog.js';
-import { assertLoopbackTarget } from '../loadtests/load-driver.js';
+import { assertLoopbackTarget } from '../core/loopback.js';
 import { createApp } from './app.js';
 import { failAndExit, listenOnLoopback, portFrom, stopWhenAsked } from './lab-process.js';
-import { ParamError, parseParamPairs, parseParams } from './params.js';
+import { ParamError, parseParamPairs, parseParams } from '../core/params.js';
 
 const fail: (message: string) => never = (message) => failAndExit('server', message);
 

@@ -1,8 +1,8 @@
 // Lab processes exit on their own when the runner that started them is gone: polled, because
 // under 0x the parent is 0x, and stdin is no signal there.
-import { isAlive } from './is-alive.js';
+import { TIMING } from '../core/defaults.js';
+import { isAlive } from '../core/proc-stat.js';
 
-const PARENT_POLL_MS = 1000;
 
 /** Calls `stop` once the parent changes or the runner (HOTPATH_PARENT_PID) dies. */
 export function watchParent(stop: () => void): void {
@@ -11,5 +11,5 @@ export function watchParent(stop: () => void): void {
   setInterval(() => {
     const orphaned = process.ppid !== initialParent || watched.some((pid) => !isAlive(pid));
     if (orphaned) stop();
-  }, PARENT_POLL_MS).unref();
+  }, TIMING.parentPollMs).unref();
 }

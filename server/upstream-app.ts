@@ -2,7 +2,7 @@
 // standing in for the GitHub Gist of the story. Tests can make it fail (`failing`), to show what
 // each variant does when its upstream is down.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { REDIRECTS, REDIRECTS_ROUTE } from './site/redirects.js';
+import { REDIRECTS, REDIRECTS_ROUTE } from '../lessons/support/site/redirects.js';
 
 export interface Upstream {
   handler: RequestListener;

@@ -1,5 +1,6 @@
-import type { Lesson, MeasuredPoint, PlannedPoint } from '../../server/lesson-types.js';
-import { formatRate, fractionOf, littlesLawRps, percent, within } from '../../server/theory.js';
+import type { Lesson, MeasuredPoint, PlannedPoint } from '../../core/lesson.js';
+import { formatRate, percent } from '../../core/format.js';
+import { fractionOf, littlesLawRps, within } from '../../core/theory.js';
 import { sleep } from './sleep.js';
 import { trivial } from './trivial.js';
 

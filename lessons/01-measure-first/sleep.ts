@@ -1,7 +1,7 @@
 // Calibration endpoint: waits `sleepMs` and answers. It costs almost no CPU, so its throughput
 // is set by latency and concurrency alone (Little's law) until the server itself saturates.
-import type { VariantFactory } from '../../server/lesson-types.js';
-import { simulatedDbCall } from '../../server/simulated-db.js';
+import type { VariantFactory } from '../../core/lesson.js';
+import { simulatedDbCall } from '../support/simulated-db.js';
 
 export const sleep: VariantFactory = () =>
   async function sleepHandler(params) {

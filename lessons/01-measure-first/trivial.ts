@@ -1,5 +1,5 @@
 // Calibration endpoint: answers at once. Its throughput is Express's own ceiling on this machine.
-import type { VariantFactory } from '../../server/lesson-types.js';
+import type { VariantFactory } from '../../core/lesson.js';
 
 export const trivial: VariantFactory = () =>
   async function trivialHandler() {

@@ -1,8 +1,8 @@
 // The story's fix: a read lock (readers share it), released before the database call.
-import { collectUserIds, createClientDirectory, sumUserIds } from '../../server/client-directory.js';
-import type { VariantFactory } from '../../server/lesson-types.js';
-import { ReadWriteLock } from '../../server/rw-lock.js';
-import { simulatedDbCall } from '../../server/simulated-db.js';
+import { collectUserIds, createClientDirectory, sumUserIds } from '../support/client-directory.js';
+import type { VariantFactory } from '../../core/lesson.js';
+import { ReadWriteLock } from '../support/rw-lock.js';
+import { simulatedDbCall } from '../support/simulated-db.js';
 
 export const rwlockEarlyRelease: VariantFactory = (lab) => {
   const clients = createClientDirectory();

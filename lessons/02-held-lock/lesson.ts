@@ -1,5 +1,6 @@
-import type { Lesson, MeasuredPoint } from '../../server/lesson-types.js';
-import { formatRate, fractionOf, littlesLawRps, percent, round, within } from '../../server/theory.js';
+import type { Lesson, MeasuredPoint } from '../../core/lesson.js';
+import { formatRate, percent } from '../../core/format.js';
+import { fractionOf, littlesLawRps, round, within } from '../../core/theory.js';
 import { rwlockEarlyRelease } from './fast.js';
 import { mutexEarlyRelease } from './mutex-early-release.js';
 import { heldMutex } from './slow.js';

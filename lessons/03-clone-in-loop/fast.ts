@@ -1,6 +1,6 @@
 // The fix: walk the ids backwards in place with reduceRight. Same ids, same order, same parse,
 // same sum; no copy.
-import type { VariantFactory } from '../../server/lesson-types.js';
+import type { VariantFactory } from '../../core/lesson.js';
 import { addParsedId, createUserIdReader } from './shared.js';
 
 export const noClone: VariantFactory = (lab) => {

@@ -1,5 +1,5 @@
-import type { Lesson, Verdict } from '../../server/lesson-types.js';
-import { formatRate } from '../../server/theory.js';
+import type { Lesson, Verdict } from '../../core/lesson.js';
+import { formatRate } from '../../core/format.js';
 import { noClone } from './fast.js';
 import { cloneEveryRound } from './slow.js';
 

@@ -1,7 +1,7 @@
 // The story's `.cloned().rev()`: to walk the ids backwards without mutating them, each round
 // copies the array (slice) and reverses the copy in place: one new array per round, a million
 // rounds a request.
-import type { VariantFactory } from '../../server/lesson-types.js';
+import type { VariantFactory } from '../../core/lesson.js';
 import { addParsedId, createUserIdReader } from './shared.js';
 
 export const cloneEveryRound: VariantFactory = (lab) => {

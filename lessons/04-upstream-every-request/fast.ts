@@ -1,7 +1,7 @@
 // The fix: keep the map in memory and refresh it in the background every `refreshMs`. A failed
 // refresh keeps the last good map, so the site stays up while the upstream is down.
-import type { SiteVariantFactory } from '../../server/lesson-types.js';
-import { fetchRedirectMap, sendNoRedirectMap, type RedirectMap } from '../../server/site/redirects.js';
+import type { SiteVariantFactory } from '../../core/lesson.js';
+import { fetchRedirectMap, sendNoRedirectMap, type RedirectMap } from '../support/site/redirects.js';
 import { redirectOrServe, upstreamOf } from './route.js';
 
 export const cachedMapBackgroundRefresh: SiteVariantFactory = (lab) => {

@@ -1,10 +1,10 @@
 // What both variants do once they have a redirect map, exactly as the story's server does:
 // a short link redirects; anything else is looked up as a file (streamed, metadata ETag).
 import type { NextFunction, Request, Response } from 'express';
-import type { LabContext } from '../../server/lab-context.js';
-import { sendRedirect, type RedirectMap } from '../../server/site/redirects.js';
-import { streamSiteFile } from '../../server/site/serve-file.js';
-import { decodedSitePath } from '../../server/site/site-path.js';
+import type { LabContext } from '../../core/lesson.js';
+import { sendRedirect, type RedirectMap } from '../support/site/redirects.js';
+import { streamSiteFile } from '../support/site/serve-file.js';
+import { decodedSitePath } from '../support/site/site-path.js';
 
 export async function redirectOrServe(lab: LabContext, map: RedirectMap, req: Request, res: Response, next: NextFunction): Promise<void> {
   const target = map.get(decodedSitePath(req.path));

@@ -1,7 +1,7 @@
 // The story's bug: the redirect map is fetched from upstream before every lookup, so every
 // request, a file's included, waits one upstream round trip (and parses the map again).
-import type { SiteVariantFactory } from '../../server/lesson-types.js';
-import { fetchRedirectMap, sendNoRedirectMap } from '../../server/site/redirects.js';
+import type { SiteVariantFactory } from '../../core/lesson.js';
+import { fetchRedirectMap, sendNoRedirectMap } from '../support/site/redirects.js';
 import { redirectOrServe, upstreamOf } from './route.js';
 
 export const fetchPerRequest: SiteVariantFactory = (lab) => {

@@ -1,6 +1,7 @@
-import type { Lesson, MeasuredPoint, PlannedPoint, Verdict } from '../../server/lesson-types.js';
-import { SITE_FILES, siteBytes } from '../../server/site/site-layout.js';
-import { formatMbps, fractionOf, within } from '../../server/theory.js';
+import type { Lesson, MeasuredPoint, PlannedPoint, Verdict } from '../../core/lesson.js';
+import { SITE_FILES, siteBytes } from '../support/site/site-layout.js';
+import { formatMbps } from '../../core/format.js';
+import { fractionOf, within } from '../../core/theory.js';
 import { streamStatEtag } from './fast.js';
 import { expressStatic } from './library.js';
 import { readFileSha1 } from './slow.js';

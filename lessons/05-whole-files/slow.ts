@@ -3,8 +3,8 @@
 // browser already has the file and only needs a 304.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { SiteVariantFactory } from '../../server/lesson-types.js';
-import { answerNotModified, setFileHeaders, statSiteFile } from '../../server/site/serve-file.js';
+import type { SiteVariantFactory } from '../../core/lesson.js';
+import { answerNotModified, setFileHeaders, statSiteFile } from '../support/site/serve-file.js';
 
 export const readFileSha1: SiteVariantFactory = (lab) =>
   async function readAndHashWholeFile(req, res, next) {

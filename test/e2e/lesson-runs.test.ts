@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lab/run-record.js';
-import { isAlive } from '../../server/is-alive.js';
+import { isAlive } from '../../core/proc-stat.js';
 import { labProcessPids, leftovers, removeTestHomes, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
 
 const E2E_TIMEOUT = 120_000;

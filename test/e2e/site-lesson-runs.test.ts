@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lab/run-record.js';
-import { SITE_FILES, siteBytes } from '../../server/site/site-layout.js';
+import { SITE_FILES, siteBytes } from '../../lessons/support/site/site-layout.js';
 import { leftovers, removeTestHomes, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
 
 const E2E_TIMEOUT = 150_000;

@@ -5,8 +5,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { projectRoot } from '../../lab/paths.js';
-import { isAlive } from '../../server/is-alive.js';
+import { projectRoot } from '../../core/paths.js';
+import { isAlive } from '../../core/proc-stat.js';
 
 export const cliPath = path.join(projectRoot, 'dist', 'lab', 'cli.js');
 

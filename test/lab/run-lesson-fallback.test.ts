@@ -6,7 +6,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { findLesson } from '../../lessons/catalog.js';
-import { HotpathError } from '../../lab/errors.js';
+import { HotpathError } from '../../core/errors.js';
 import { parseCliArgs, resolveRunOptions } from '../../lab/options.js';
 import { runLesson } from '../../lab/run-lesson.js';
 import { Terminal } from '../../lab/terminal.js';

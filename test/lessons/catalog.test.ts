@@ -5,16 +5,19 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lessons } from '../../lessons/catalog.js';
 import { fetchAnswers, findMismatch } from '../../lab/equivalence.js';
-import { projectRoot } from '../../lab/paths.js';
+import { projectRoot } from '../../core/paths.js';
 import { locustfileFor } from '../../loadtests/drivers.js';
 import { LOCUSTFILES_DIR } from '../../loadtests/locust-driver.js';
 
 const lessonsDir = path.join(projectRoot, 'lessons');
 const folders = readdirSync(lessonsDir).filter((name) => statSync(path.join(lessonsDir, name)).isDirectory());
+/** Beside the lesson folders (`NN-slug`), only the code lessons share. */
+const SUPPORT_FOLDER = 'support';
 
 describe('lesson catalogue', () => {
   it('registers every lesson folder, once, in order', () => {
-    expect(lessons.map((lesson) => lesson.slug)).toEqual([...folders].sort());
+    expect(lessons.map((lesson) => lesson.slug)).toEqual(folders.filter((name) => /^\d\d-/.test(name)).sort());
+    expect(folders.filter((name) => !/^\d\d-/.test(name))).toEqual([SUPPORT_FOLDER]);
     const ids = lessons.map((lesson) => lesson.id);
     expect(new Set(ids).size).toBe(ids.length);
     lessons.forEach((lesson) => expect(lesson.slug.startsWith(String(lesson.id).padStart(2, '0'))).toBe(true));

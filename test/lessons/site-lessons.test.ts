@@ -8,12 +8,12 @@ import { EDGE_PROBES, fetchSiteAnswers, findBrokenAnswer, findSiteMismatch, rawG
 import { findLesson } from '../../lessons/catalog.js';
 import { createApp, type LabApp } from '../../server/app.js';
 import type { LabMetricsSnapshot } from '../../server/lab-metrics.js';
-import type { Lesson } from '../../server/lesson-types.js';
-import { parseParams } from '../../server/params.js';
-import { ensureSite } from '../../server/site/generate-site.js';
-import { setFileHeaders } from '../../server/site/serve-file.js';
-import { REDIRECTS } from '../../server/site/redirects.js';
-import { SITE_FILES } from '../../server/site/site-layout.js';
+import type { Lesson } from '../../core/lesson.js';
+import { parseParams } from '../../core/params.js';
+import { ensureSite } from '../../lessons/support/site/generate-site.js';
+import { setFileHeaders } from '../../lessons/support/site/serve-file.js';
+import { REDIRECTS } from '../../lessons/support/site/redirects.js';
+import { SITE_FILES } from '../../lessons/support/site/site-layout.js';
 import { createUpstream, type Upstream } from '../../server/upstream-app.js';
 import { listen, type Listening } from '../helpers/listen.js';
 

@@ -1,8 +1,8 @@
 // The lessons' verdicts on synthetic measurements: the bands, and theory following the parameters.
 import { describe, expect, it } from 'vitest';
 import { findLesson } from '../../lessons/catalog.js';
-import type { MeasuredPoint } from '../../server/lesson-types.js';
-import { SITE_FILES, siteBytes } from '../../server/site/site-layout.js';
+import type { MeasuredPoint } from '../../core/lesson.js';
+import { SITE_FILES, siteBytes } from '../../lessons/support/site/site-layout.js';
 
 function point(variant: string, rps: number, extra: Partial<MeasuredPoint> = {}): MeasuredPoint {
   return { label: variant, variant, connections: 100, rps, latencyMs: { p50: 1, p90: 1, p99: 1, max: 1 }, cpuMsPerRequest: 1, gcMsPerRequest: 0.1, lockWait: null, bytesPerSec: 0, workPerRequest: {}, memory: null, ...extra };

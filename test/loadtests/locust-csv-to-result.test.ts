@@ -4,14 +4,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../lab/paths.js';
-import {
-  currentRpsFromHistory,
-  locustCsvToResult,
-  parseLocustFailures,
-  parseLocustHistory,
-  parseLocustStats,
-} from '../../loadtests/locust-csv-to-result.js';
+import { projectRoot } from '../../core/paths.js';
+import { currentRpsFromHistory, locustCsvToResult, parseLocustFailures, parseLocustHistory, parseLocustStats } from '../../loadtests/locust-csv-to-result.js';
 
 const fixture = (name: string): string => readFileSync(path.join(projectRoot, 'test', 'fixtures', 'locust', name), 'utf8');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ParamSpec } from '../../server/lesson-types.js';
-import { ParamError, parseParams, toQueryString } from '../../server/params.js';
+import type { ParamSpec } from '../../core/lesson.js';
+import { ParamError, parseParams, toQueryString } from '../../core/params.js';
 
 const specs: ParamSpec[] = [{ name: 'dbMs', description: 'db', default: 50, min: 1, max: 2000 }];
 

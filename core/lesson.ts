@@ -1,24 +1,38 @@
-// The shape of a lesson: data the runner, the server and the tests all read.
-// A lesson folder exports one `Lesson`; nothing in it knows how a run is driven.
+// The lesson contract: what a lesson is (data, variants, theory, verdict) and what the lab hands
+// its variants. The runner, the server and the tests all read it; a lesson folder exports one
+// `Lesson`, and nothing in it knows how a run is driven.
 import type { RequestHandler } from 'express';
-import type { LabContext } from './lab-context.js';
+import type { ParamSpec, Params } from './params.js';
+import type { PlannedPoint, Theory, TheoryInput, Verdict, VerdictInput } from './verdict.js';
 
-/** A numeric lesson parameter, settable with `--param name=value` and as a query parameter. */
-export interface ParamSpec {
-  /** Name used on the CLI and in the query string, e.g. `dbMs`. */
-  name: string;
-  /** One line for `--help` and error messages. */
-  description: string;
-  /** Value used when the learner does not set one. */
-  default: number;
-  /** Smallest allowed value (inclusive). */
-  min: number;
-  /** Largest allowed value (inclusive): caps keep one request from hanging the server. */
-  max: number;
+export type { ParamSpec, Params } from './params.js';
+export type { MeasuredPoint, MemoryPeaks, PlannedPoint, Theory, TheoryInput, Verdict, VerdictInput } from './verdict.js';
+
+/** Times a lock acquisition so /__lab/metrics can report lock waits (the server's LockWaitStats). */
+export interface LockTimer {
+  timed<T>(acquire: () => Promise<T>): Promise<T>;
 }
 
-/** Parameter values after validation, by name. */
-export type Params = Readonly<Record<string, number>>;
+/** Counts work a request did, e.g. `upstreamFetches` or `bytesHashed` (the server's WorkCounters). */
+export interface WorkCounter {
+  add(name: string, amount?: number): void;
+}
+
+/** What the lab hands to a variant when it builds its handler. */
+export interface LabContext {
+  /** Wrap every lock acquisition in `locks.timed(...)` so /__lab/metrics can report lock waits. */
+  locks: LockTimer;
+  /** Count work a request did (upstream fetches, bytes hashed): the runner reports it per request. */
+  counters: WorkCounter;
+  /** Lesson parameters fixed when the server started (site lessons; JSON lessons read the query). */
+  params: Params;
+  /** The folder of generated site files (site lessons). */
+  siteDir: string;
+  /** Base URL of the redirect-map upstream, when the lesson has one. */
+  upstreamUrl: string | null;
+  /** Aborted when the app closes: stop timers and background work. */
+  closed: AbortSignal;
+}
 
 /** Computes one answer; the server sends it as JSON. Must not depend on timing. */
 export type VariantHandler = (params: Params) => Promise<unknown>;
@@ -63,74 +77,6 @@ export interface SiteSpec {
   upstream?: { latencyParam: string };
   /** Per-request work counters to show in the table, e.g. upstream fetches or bytes hashed. */
   counters: { name: string; title: string; scale?: number; decimals: number }[];
-}
-
-/** One measured point of a run: a variant at a connection count. */
-export interface PlannedPoint {
-  /** Name shown in the table and the record, e.g. `held-mutex` or `sleep@10`. */
-  label: string;
-  /** Which variant serves this point. */
-  variant: string;
-  connections: number;
-  /**
-   * Site lessons: send `If-None-Match` with the ETag each path answered before the load, like a
-   * browser with a warm cache. Off: every request is a cold fetch.
-   */
-  revalidate?: boolean;
-}
-
-/** What the runner measured for one point; the input of a lesson's verdict. */
-export interface MeasuredPoint extends PlannedPoint {
-  rps: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number };
-  cpuMsPerRequest: number | null;
-  gcMsPerRequest: number | null;
-  lockWait: { acquisitions: number; p99Ms: number; maxQueue: number } | null;
-  /** Response bytes per second (autocannon: headers included; Locust: bodies only). */
-  bytesPerSec: number;
-  /** The lesson's work counters per request (`SiteSpec.counters`), e.g. `{ upstreamFetches: 1 }`. */
-  workPerRequest: Record<string, number>;
-  memory: MemoryPeaks | null;
-}
-
-/** Peaks sampled by the server during the measured load, in MiB (2^20 bytes, as `top` counts). */
-export interface MemoryPeaks {
-  heapUsedMb: number;
-  rssMb: number;
-  /** Buffers and other ArrayBuffers outside the JS heap: where whole-file reads land. */
-  arrayBuffersMb: number;
-}
-
-export interface TheoryInput {
-  params: Params;
-  /** Connections the learner asked for (points may use fewer, see `Lesson.plan`). */
-  connections: number;
-  /**
-   * What each simulated user waits between requests, ms: 0 for closed loops (autocannon,
-   * Locust's fast model), 500 for Locust's story model. Little's law adds it to the latency.
-   */
-  thinkTimeMs: number;
-}
-
-export interface Theory {
-  /** The prediction in one sentence, printed before the run. */
-  headline: string;
-  /** Worst latency the theory predicts, in ms: the driver's timeout is at least twice this. */
-  worstLatencyMs: number;
-}
-
-export interface VerdictInput extends TheoryInput {
-  /** Requests per second of the trivial route at the same connections, or null if not measured. */
-  ceilingRps: number | null;
-  points: readonly MeasuredPoint[];
-}
-
-export interface Verdict {
-  /** The numbers theory predicts, by name; recorded as `comparison.expected`. */
-  expected: Record<string, number | string | null>;
-  agreesWithTheory: boolean;
-  /** Plain sentences: how each measurement compares, and what it teaches. */
-  notes: string[];
 }
 
 /** Default load for a lesson; flags override each value. */

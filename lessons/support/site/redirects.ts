@@ -1,5 +1,6 @@
 // Short links, as the story's site keeps them in a GitHub Gist: a JSON object from a site path to
 // a URL. The lab's upstream serves this map; lesson 4's variants fetch and parse it.
+import { TIMING } from '../../../core/defaults.js';
 import type { Response } from 'express';
 
 export type RedirectMap = ReadonlyMap<string, string>;
@@ -38,12 +39,9 @@ export function parseRedirectMap(text: string): RedirectMap {
   return map;
 }
 
-/** How long a variant waits for the upstream before it gives up on this fetch. */
-const FETCH_TIMEOUT_MS = 5_000;
-
 /** GETs and parses the map; throws on a network error, a non-200 or a bad body. */
 export async function fetchRedirectMap(upstreamUrl: string): Promise<RedirectMap> {
-  const response = await fetch(`${upstreamUrl}${REDIRECTS_ROUTE}`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  const response = await fetch(`${upstreamUrl}${REDIRECTS_ROUTE}`, { signal: AbortSignal.timeout(TIMING.upstreamFetchTimeoutMs) });
   const body = await response.text();
   if (response.status !== 200) throw new Error(`upstream answered ${response.status}`);
   return parseRedirectMap(body);

@@ -4,9 +4,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { contentOf, ensureSite, MANIFEST_FILE } from '../../server/site/generate-site.js';
-import { SITE_FILES, SITE_MTIME } from '../../server/site/site-layout.js';
-import { SitePathError, siteFileFor, siteSegments } from '../../server/site/site-path.js';
+import { contentOf, ensureSite, MANIFEST_FILE } from '../../../lessons/support/site/generate-site.js';
+import { SITE_FILES, SITE_MTIME } from '../../../lessons/support/site/site-layout.js';
+import { SitePathError, siteFileFor, siteSegments } from '../../../lessons/support/site/site-path.js';
 
 const dirs: string[] = [];
 afterAll(async () => {

@@ -55,3 +55,9 @@ export function safeFileName(label: string): string {
 export function pad2(value: number): string {
   return String(value).padStart(2, '0');
 }
+
+/** Marks a run folder as in use by a live runner (its pid); the sweep leaves such folders alone. */
+export const RUNNER_PID_FILE = 'runner.pid';
+
+/** Prefix of the folders drivers keep their temporary files in, inside a run folder. */
+export const DRIVER_TEMP_PREFIX = 'driver-tmp-';

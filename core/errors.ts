@@ -1,5 +1,20 @@
-// Errors with codes. A user error (bad flag, unknown lesson, missing tool) prints one line and
-// exits 2; a run that could not be judged exits 1; anything else is a bug (3) and keeps its stack.
+// Errors with codes, and the exit codes they map to. A user error (bad flag, unknown lesson,
+// missing tool) prints one line and exits 2; a run that could not be judged exits 1; anything
+// else is a bug (3) and keeps its stack.
+
+/** The runner's exit codes (a contract: scripts and the console read them). */
+export const EXIT = {
+  /** The run agreed with theory (serve mode: stopped as asked). */
+  agrees: 0,
+  /** The run disagreed, was invalid, variants answered differently, or it failed part-way. */
+  disagrees: 1,
+  /** Bad usage, a missing tool, or TypeScript that does not compile. */
+  usage: 2,
+  /** A bug of ours: the stack is printed. */
+  internal: 3,
+  /** Ctrl+C (the run is recorded as aborted). */
+  interrupted: 130,
+} as const;
 
 export type ErrorCode =
   | 'E_USAGE' // a flag, value or lesson the runner does not accept
@@ -11,13 +26,13 @@ export type ErrorCode =
   | 'E_INTERRUPTED'; // Ctrl+C
 
 const EXIT_CODES: Record<ErrorCode, number> = {
-  E_USAGE: 2,
-  E_TOOL_MISSING: 2,
-  E_TARGET: 2,
-  E_MISMATCH: 1,
-  E_SERVER: 1,
-  E_LOAD: 1,
-  E_INTERRUPTED: 130,
+  E_USAGE: EXIT.usage,
+  E_TOOL_MISSING: EXIT.usage,
+  E_TARGET: EXIT.usage,
+  E_MISMATCH: EXIT.disagrees,
+  E_SERVER: EXIT.disagrees,
+  E_LOAD: EXIT.disagrees,
+  E_INTERRUPTED: EXIT.interrupted,
 };
 
 export class HotpathError extends Error {
@@ -31,8 +46,6 @@ export class HotpathError extends Error {
     this.exitCode = EXIT_CODES[code];
   }
 }
-
-export const EXIT_INTERNAL_ERROR = 3;
 
 /** Stops a step that Ctrl+C has already cancelled. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -4,7 +4,7 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isAlive } from '../is-alive.js';
+import { isAlive } from '../../../core/proc-stat.js';
 import { SITE_FILES, SITE_MTIME, SITE_VERSION, siteBytes, type SiteFile } from './site-layout.js';
 
 export interface SiteManifest {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { ReadWriteLock } from '../../server/rw-lock.js';
+import { ReadWriteLock } from '../../../lessons/support/rw-lock.js';
 
 describe('ReadWriteLock', () => {
   it('lets readers hold the lock at the same time', async () => {

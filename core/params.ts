@@ -1,6 +1,22 @@
-// Parses lesson parameters from untrusted text (a query string or a CLI flag) into numbers,
-// checking each against its spec. One parser serves both edges so they agree on every rule.
-import type { ParamSpec, Params } from './lesson-types.js';
+// Lesson parameters: their spec, and one parser from untrusted text (a query string or a CLI
+// flag) into numbers, checked against the spec. Both edges use it, so they agree on every rule.
+
+/** A numeric lesson parameter, settable with `--param name=value` and as a query parameter. */
+export interface ParamSpec {
+  /** Name used on the CLI and in the query string, e.g. `dbMs`. */
+  name: string;
+  /** One line for `--help` and error messages. */
+  description: string;
+  /** Value used when the learner does not set one. */
+  default: number;
+  /** Smallest allowed value (inclusive). */
+  min: number;
+  /** Largest allowed value (inclusive): caps keep one request from hanging the server. */
+  max: number;
+}
+
+/** Parameter values after validation, by name. */
+export type Params = Readonly<Record<string, number>>;
 
 export class ParamError extends Error {
   constructor(

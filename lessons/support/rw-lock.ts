@@ -2,7 +2,8 @@
 // Readers take weight 1, a writer takes the whole capacity, so it waits for every reader to
 // leave and excludes everyone while it holds the lock. Writers queue at a higher priority, so a
 // waiting writer goes ahead of readers that arrive after it: readers cannot starve a writer.
-// (The npm read-write locks are unfit: see shared/TOOLCHAIN.md.)
+// (The npm read-write locks we tried are unfit: async-rwlock 1.1.1 hangs for good after a writer
+// times out, and rwlock 5.0.0 is callback-only.)
 import { Semaphore } from 'async-mutex';
 
 export type Release = () => void;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, Response } from 'express';
 import { contentType } from 'mime-types';
-import type { LabContext } from '../lab-context.js';
+import type { LabContext } from '../../../core/lesson.js';
 import { siteFileFor } from './site-path.js';
 
 /** stat() the site file for a raw path; null when there is no regular file there. */

@@ -1,0 +1,83 @@
+// Every tunable of the lab in one place, with why it has its value. Flags override the run
+// defaults (`lab/flags.ts` lists the flags); the rest are fixed by what this machine and its
+// tools need. Lesson tolerances are theory, and live in each lesson.ts.
+
+/** Defaults of a run that no lesson overrides. */
+export const RUN_DEFAULTS = {
+  driver: 'autocannon',
+  locustUser: 'fast',
+  /** Locust's distributed mode: 0 is one standalone process. */
+  locustWorkers: 0,
+  /** Serve mode's port: 0 is any free one. */
+  servePort: 0,
+} as const;
+
+/** What `--quick` means: a smoke run, same connections and profiling as the default run. */
+export const QUICK = { warmup: 1, duration: 3 } as const;
+
+/** The accepted range of each numeric flag (inclusive). */
+export const LIMITS = {
+  duration: [1, 600],
+  warmup: [0, 600],
+  connections: [1, 1000],
+  locustWorkers: [0, 16],
+  port: [0, 65535],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** Timing the runner holds itself and its servers to. */
+export const TIMING = {
+  /** A driver's request timeout is at least this, and at least twice theory's worst latency. */
+  minRequestTimeoutSec: 10,
+  /** The ceiling point is a bound for the theory only: measured half as long, at least this. */
+  minCeilingSec: 2,
+  /** How long a server may take to print its ready line; profilers start slowly. */
+  serverReadyMs: { plain: 15_000, profiled: 60_000 },
+  /** How long a stopped server may take to exit: 0x and clinic process their data after it. */
+  serverStopGraceMs: { plain: 5_000, '0x': 90_000, 'cpu-prof': 10_000, clinic: 180_000 },
+  /** Ctrl+C: how long servers (and their profilers) get before SIGKILL; nothing will be published. */
+  abortGraceMs: 3_000,
+  /** Any request the runner makes itself (/__lab routes, a site's ETags): a server this slow has failed. */
+  labRequestTimeoutMs: 10_000,
+  /** How often the runner asks a server whether requests are still in flight. */
+  drainPollMs: 100,
+  /** How often a lab process checks that the runner that started it is alive. */
+  parentPollMs: 1_000,
+  /** A piped terminal gets a progress line this often, seconds. */
+  plainProgressEverySec: 2,
+  /** How often a server samples memory for its peaks: often enough to see a burst of file buffers. */
+  memorySampleMs: 50,
+  /** A lesson-4 variant gives up on its upstream after this long. */
+  upstreamFetchTimeoutMs: 5_000,
+  /** A gallery temp file older than this is a leftover, not another runner's write in progress. */
+  galleryTempMaxAgeMs: 60_000,
+} as const;
+
+/** When the load generator, not the server, may have set the number. */
+export const GENERATOR = {
+  /** Above this share of one core, the run is invalid. */
+  cpuLimitPct: 90,
+  /** From here the run stays valid but says the generator is near its limit. */
+  cpuNearPct: 80,
+} as const;
+
+/** Locust, driven as a child process. */
+export const LOCUST = {
+  /** Locust needs a moment to import and, in distributed mode, for its workers to connect. */
+  startupAllowanceSec: 45,
+  /** How long the master waits for its workers (its `--expect-workers-max-wait`). */
+  expectWorkersMaxWaitSec: 20,
+  /** After the run, how long Locust processes get to exit before SIGKILL. */
+  stopGraceMs: 3_000,
+  /** Think time of the story model: `between(0.5, 0.5)` in locustfiles/hotpath_user.py. */
+  storyThinkTimeMs: 500,
+  /** Tries at a master port when another process takes the one picked (it is picked, then bound). */
+  masterPortTries: 3,
+} as const;
+
+/** Output of child processes kept in memory (the rest is in their log files). */
+export const CHILD_OUTPUT = {
+  /** Characters of a child's output kept for error messages. */
+  tailChars: 64 * 1024,
+  /** Longest line scanned for a ready line or a warning, in characters; longer ones are cut. */
+  maxLineChars: 16 * 1024,
+} as const;

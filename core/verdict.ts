@@ -1,0 +1,71 @@
+// What a lesson's theory and verdict read and return: the points a run plans and measures, and
+// the judgement of a measurement against the lesson's theory.
+import type { Params } from './params.js';
+
+/** One measured point of a run: a variant at a connection count. */
+export interface PlannedPoint {
+  /** Name shown in the table and the record, e.g. `held-mutex` or `sleep@10`. */
+  label: string;
+  /** Which variant serves this point. */
+  variant: string;
+  connections: number;
+  /**
+   * Site lessons: send `If-None-Match` with the ETag each path answered before the load, like a
+   * browser with a warm cache. Off: every request is a cold fetch.
+   */
+  revalidate?: boolean;
+}
+
+/** What the runner measured for one point; the input of a lesson's verdict. */
+export interface MeasuredPoint extends PlannedPoint {
+  rps: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  cpuMsPerRequest: number | null;
+  gcMsPerRequest: number | null;
+  lockWait: { acquisitions: number; p99Ms: number; maxQueue: number } | null;
+  /** Response bytes per second (autocannon: headers included; Locust: bodies only). */
+  bytesPerSec: number;
+  /** The lesson's work counters per request (`SiteSpec.counters`), e.g. `{ upstreamFetches: 1 }`. */
+  workPerRequest: Record<string, number>;
+  memory: MemoryPeaks | null;
+}
+
+/** Peaks sampled by the server during the measured load, in MiB (2^20 bytes, as `top` counts). */
+export interface MemoryPeaks {
+  heapUsedMb: number;
+  rssMb: number;
+  /** Buffers and other ArrayBuffers outside the JS heap: where whole-file reads land. */
+  arrayBuffersMb: number;
+}
+
+export interface TheoryInput {
+  params: Params;
+  /** Connections the learner asked for (points may use fewer, see `Lesson.plan`). */
+  connections: number;
+  /**
+   * What each simulated user waits between requests, ms: 0 for closed loops (autocannon,
+   * Locust's fast model), 500 for Locust's story model. Little's law adds it to the latency.
+   */
+  thinkTimeMs: number;
+}
+
+export interface Theory {
+  /** The prediction in one sentence, printed before the run. */
+  headline: string;
+  /** Worst latency the theory predicts, in ms: the driver's timeout is at least twice this. */
+  worstLatencyMs: number;
+}
+
+export interface VerdictInput extends TheoryInput {
+  /** Requests per second of the trivial route at the same connections, or null if not measured. */
+  ceilingRps: number | null;
+  points: readonly MeasuredPoint[];
+}
+
+export interface Verdict {
+  /** The numbers theory predicts, by name; recorded as `comparison.expected`. */
+  expected: Record<string, number | string | null>;
+  agreesWithTheory: boolean;
+  /** Plain sentences: how each measurement compares, and what it teaches. */
+  notes: string[];
+}

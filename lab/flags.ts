@@ -1,0 +1,182 @@
+// The runner's flags, declared once. This table drives parsing and validation (options.ts), the
+// text of `--help` (help.ts) and the README's flag table (`npm run readme`; a test keeps the
+// README in step), as 0x's schema feeds both its validation and its usage text.
+import { parseArgs } from 'node:util';
+import { LIMITS, QUICK } from '../core/defaults.js';
+import { HotpathError } from '../core/errors.js';
+import { CLINIC_TOOLS, DRIVERS, LOCUST_USERS } from '../core/run-options.js';
+
+/** What a flag is for: measuring a lesson, serving one variant, or both. */
+export type FlagMode = 'run' | 'serve';
+
+interface FlagBase {
+  /** Long name, without the dashes. */
+  name: string;
+  short?: string;
+  /** Placeholder of its value in help and the README, e.g. `<s>`; none for a switch. */
+  value?: string;
+  /** One line for `--help` (ranges and choices are added from the spec). */
+  help: string;
+  /** The README's words, when they say more than `help`. */
+  readme?: string;
+  /** The modes it applies to; anywhere else it is a usage error. */
+  modes: readonly FlagMode[];
+  /** Only together with this flag (and value). */
+  requires?: { flag: string; value: string };
+}
+
+export type FlagSpec = FlagBase &
+  (
+    | { kind: 'switch' }
+    | { kind: 'seconds' | 'integer'; range: readonly [number, number] }
+    | { kind: 'choice'; choices: readonly string[] }
+    /** Free text checked later (a variant name): the table only says it takes one value. */
+    | { kind: 'text' }
+    /** `name=value`, repeatable: checked later against the lesson. */
+    | { kind: 'pairs' }
+  );
+
+const RUN: readonly FlagMode[] = ['run'];
+const BOTH: readonly FlagMode[] = ['run', 'serve'];
+
+export const FLAGS: readonly FlagSpec[] = [
+  { name: 'quick', kind: 'switch', modes: RUN, help: `smoke run: warm-up ${QUICK.warmup} s, ${QUICK.duration} s measured per point (same connections and profiling)` },
+  { name: 'duration', kind: 'seconds', value: '<s>', range: LIMITS.duration, modes: RUN, help: 'measured seconds per point' },
+  { name: 'warmup', kind: 'seconds', value: '<s>', range: LIMITS.warmup, modes: RUN, help: 'warm-up seconds per point, not measured' },
+  { name: 'connections', kind: 'integer', value: '<n>', range: LIMITS.connections, modes: RUN, help: 'concurrent connections' },
+  {
+    name: 'param', kind: 'pairs', value: 'name=value', modes: BOTH, help: 'a lesson parameter; theory and verdict follow it (repeatable)',
+    readme: 'a lesson parameter, e.g. `--param dbMs=20`: the theory and the verdict follow it (repeatable)',
+  },
+  { name: 'no-flamegraph', kind: 'switch', modes: RUN, help: 'skip 0x profiling' },
+  {
+    name: 'clinic', kind: 'choice', value: '<tool>', choices: CLINIC_TOOLS, modes: RUN, help: 'run each server under a clinic tool',
+    readme: 'run each server under that clinic tool instead of 0x and link its HTML report',
+  },
+  { name: 'driver', kind: 'choice', value: '<name>', choices: DRIVERS, modes: RUN, help: 'the load generator: autocannon (built in, the default) or locust' },
+  {
+    name: 'locust-workers', kind: 'integer', value: '<n>', range: LIMITS.locustWorkers, modes: RUN, requires: { flag: 'driver', value: 'locust' },
+    help: 'a Locust master and n workers on 127.0.0.1 (0: one process)',
+  },
+  {
+    name: 'locust-user', kind: 'choice', value: '<model>', choices: LOCUST_USERS, modes: RUN, requires: { flag: 'driver', value: 'locust' },
+    help: 'fast: FastHttpUser, no think time (default); story: HttpUser, 0.5 s think time',
+  },
+  {
+    name: 'json', kind: 'switch', modes: RUN, help: 'the run record on stdout, everything else on stderr (use npm run -s)',
+    readme: 'the run record on stdout, everything human on stderr: `npm run -s lesson -- 2 --json`',
+  },
+  {
+    name: 'serve', kind: 'text', value: '<variant>', modes: ['serve'],
+    help: 'serve one variant on 127.0.0.1 until Ctrl+C, and print its URL (no load, no verdict)',
+    readme: 'serve one variant (with its site or upstream) on 127.0.0.1 until Ctrl+C; prints `HOTPATH_SERVING <url>` on stdout',
+  },
+  { name: 'port', kind: 'integer', value: '<n>', range: LIMITS.port, modes: ['serve'], help: 'with --serve: the port to listen on (0: any free one, the default)' },
+  { name: 'verbose', kind: 'switch', modes: BOTH, help: "mirror the servers' and profilers' output to stderr" },
+  { name: 'help', short: 'h', kind: 'switch', modes: BOTH, help: 'this text, with the lesson\'s parameters and variants when a lesson is given' },
+];
+
+/** Values by flag name, validated: numbers for numeric flags, strings, booleans, name=value lists. */
+export type FlagValues = ReadonlyMap<string, number | string | boolean | string[]>;
+
+export interface ParsedFlags {
+  values: FlagValues;
+  positionals: string[];
+  /** `serve` when --serve was given, else `run`. */
+  mode: FlagMode;
+}
+
+/** Parses argv against the table: unknown flags, bad values and flags of the other mode are usage errors. */
+export function parseFlags(argv: readonly string[], table: readonly FlagSpec[] = FLAGS): ParsedFlags {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: Object.fromEntries(table.map((spec) => [spec.name, {
+        type: spec.kind === 'switch' ? 'boolean' as const : 'string' as const,
+        ...(spec.short ? { short: spec.short } : {}),
+        ...(spec.kind === 'pairs' ? { multiple: true } : {}),
+      }])),
+    });
+  } catch (error) {
+    // parseArgs says e.g. "Unknown option '--frobnicate'"; keep its words, drop its advice.
+    const message = (error as Error).message.split('. To specify')[0] ?? String(error);
+    throw new HotpathError('E_USAGE', `${message} (see --help)`);
+  }
+  const values = new Map<string, number | string | boolean | string[]>();
+  for (const spec of table) {
+    const raw = (parsed.values as Record<string, string | boolean | string[] | undefined>)[spec.name];
+    if (raw !== undefined) values.set(spec.name, checkValue(spec, raw));
+  }
+  const mode: FlagMode = values.has('serve') ? 'serve' : 'run';
+  for (const spec of table) {
+    if (!values.has(spec.name)) continue;
+    if (!spec.modes.includes(mode)) {
+      throw new HotpathError('E_USAGE', mode === 'serve' ? `\`--${spec.name}\` does not go with \`--serve\`` : `\`--${spec.name}\` can only go with \`--serve <variant>\``);
+    }
+    if (spec.requires && values.get(spec.requires.flag) !== spec.requires.value) {
+      throw new HotpathError('E_USAGE', `\`--${spec.name}\` can only go with \`--${spec.requires.flag} ${spec.requires.value}\``);
+    }
+  }
+  return { values, positionals: parsed.positionals, mode };
+}
+
+function checkValue(spec: FlagSpec, raw: string | boolean | string[]): number | string | boolean | string[] {
+  switch (spec.kind) {
+    case 'switch':
+    case 'pairs':
+      return raw;
+    case 'text':
+      if (typeof raw === 'string' && raw.trim() !== '') return raw;
+      throw new HotpathError('E_USAGE', `Expected \`--${spec.name}\` to be followed by ${spec.value ?? 'a value'}`);
+    case 'choice':
+      if (spec.choices.includes(raw as string)) return raw;
+      throw new HotpathError('E_USAGE', `Expected \`--${spec.name}\` to be one of ${spec.choices.join(', ')}, got \`${String(raw)}\``);
+    case 'seconds':
+    case 'integer': {
+      const text = String(raw);
+      const [min, max] = spec.range;
+      const value = spec.kind === 'integer' ? (/^\d+$/.test(text.trim()) ? Number(text) : Number.NaN) : text.trim() === '' ? Number.NaN : Number(text);
+      const ok = spec.kind === 'integer' ? Number.isSafeInteger(value) : Number.isFinite(value);
+      if (ok && value >= min && value <= max) return value;
+      const what = spec.kind === 'integer' ? 'an integer' : 'a number of seconds';
+      throw new HotpathError('E_USAGE', `Expected \`--${spec.name}\` to be ${what} from ${min} to ${max}, got \`${text}\``);
+    }
+  }
+}
+
+/** `--duration <s>`, `-h, --help`: how a flag is written. */
+export function flagSynopsis(spec: FlagSpec): string {
+  return `${spec.short ? `-${spec.short}, ` : ''}--${spec.name}${spec.value ? ` ${spec.value}` : ''}`;
+}
+
+/** What the spec adds to the words: the range, the choices, what it goes with. */
+function constraints(spec: FlagSpec): string[] {
+  const parts: string[] = [];
+  if (spec.kind === 'seconds' || spec.kind === 'integer') parts.push(`${spec.range[0]}-${spec.range[1]}`);
+  if (spec.kind === 'choice') parts.push(spec.choices.join('|'));
+  if (spec.requires) parts.push(`with --${spec.requires.flag} ${spec.requires.value}`);
+  return parts;
+}
+
+/** One `--help` line per flag. */
+export function flagHelpLines(table: readonly FlagSpec[] = FLAGS): string[] {
+  const width = Math.max(...table.map((spec) => flagSynopsis(spec).length)) + 2;
+  return table.map((spec) => {
+    const extra = constraints(spec);
+    return `  ${flagSynopsis(spec).padEnd(width)}${spec.help}${extra.length ? ` (${extra.join('; ')})` : ''}`;
+  });
+}
+
+/** The README's flag table, in Markdown. */
+export function flagMarkdownTable(table: readonly FlagSpec[] = FLAGS): string {
+  const escape = (text: string): string => text.replaceAll('|', '\\|');
+  const rows = table.map((spec) => {
+    const extra = constraints(spec).map((part) => part.replace(/^with (.*)$/, 'with `$1`'));
+    const words = `${spec.readme ?? spec.help}${extra.length ? ` (${extra.join('; ')})` : ''}`;
+    return `| \`${escape(flagSynopsis(spec))}\` | ${escape(words)} |`;
+  });
+  return ['| flag | meaning |', '|---|---|', ...rows].join('\n');
+}
