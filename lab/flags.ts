@@ -53,10 +53,10 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'clinic', kind: 'choice', value: '<tool>', choices: CLINIC_TOOLS, modes: RUN, help: 'run each server under a clinic tool',
     readme: 'run each server under that clinic tool instead of 0x and link its HTML report',
   },
-  { name: 'driver', kind: 'choice', value: '<name>', choices: DRIVERS, modes: RUN, help: 'the load generator: autocannon (built in, the default) or locust' },
+  { name: 'driver', kind: 'choice', value: '<name>', choices: DRIVERS, modes: RUN, help: 'the load generator; autocannon is built in and the default' },
   {
     name: 'locust-workers', kind: 'integer', value: '<n>', range: LIMITS.locustWorkers, modes: RUN, requires: { flag: 'driver', value: 'locust' },
-    help: 'a Locust master and n workers on 127.0.0.1 (0: one process)',
+    help: 'a Locust master and n workers on 127.0.0.1; 0 is one standalone process',
   },
   {
     name: 'locust-user', kind: 'choice', value: '<model>', choices: LOCUST_USERS, modes: RUN, requires: { flag: 'driver', value: 'locust' },
@@ -71,7 +71,7 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'serve one variant on 127.0.0.1 until Ctrl+C, and print its URL (no load, no verdict)',
     readme: 'serve one variant (with its site or upstream) on 127.0.0.1 until Ctrl+C; prints `HOTPATH_SERVING <url>` on stdout',
   },
-  { name: 'port', kind: 'integer', value: '<n>', range: LIMITS.port, modes: ['serve'], help: 'with --serve: the port to listen on (0: any free one, the default)' },
+  { name: 'port', kind: 'integer', value: '<n>', range: LIMITS.port, modes: ['serve'], help: 'the port to serve on; 0 (the default) is any free one' },
   { name: 'verbose', kind: 'switch', modes: BOTH, help: "mirror the servers' and profilers' output to stderr" },
   { name: 'help', short: 'h', kind: 'switch', modes: BOTH, help: 'this text, with the lesson\'s parameters and variants when a lesson is given' },
 ];
@@ -158,6 +158,7 @@ function constraints(spec: FlagSpec): string[] {
   if (spec.kind === 'seconds' || spec.kind === 'integer') parts.push(`${spec.range[0]}-${spec.range[1]}`);
   if (spec.kind === 'choice') parts.push(spec.choices.join('|'));
   if (spec.requires) parts.push(`with --${spec.requires.flag} ${spec.requires.value}`);
+  if (!spec.modes.includes('run') && spec.name !== 'serve') parts.push('with --serve');
   return parts;
 }
 

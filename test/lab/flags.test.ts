@@ -1,0 +1,42 @@
+// The flag table is the one source of parsing, --help and the README's table.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../core/paths.js';
+import { FLAGS, flagHelpLines, flagMarkdownTable, parseFlags } from '../../lab/flags.js';
+import { usage } from '../../lab/help.js';
+import { withFlagTable } from '../../lab/readme-cli.js';
+import { lessons } from '../../lessons/catalog.js';
+
+describe('the flag table', () => {
+  it('is what the README shows (run `npm run readme` after changing lab/flags.ts)', () => {
+    const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+    expect(withFlagTable(readme)).toBe(readme);
+    for (const spec of FLAGS) expect(readme).toContain(`--${spec.name}`);
+  });
+
+  it('is what --help lists, one line per flag', () => {
+    const help = usage(lessons);
+    for (const line of flagHelpLines()) expect(help).toContain(line);
+    expect(flagHelpLines()).toHaveLength(FLAGS.length);
+    expect(flagMarkdownTable().split('\n')).toHaveLength(FLAGS.length + 2);
+  });
+
+  it('parses every flag it declares, and only those', () => {
+    for (const spec of FLAGS) {
+      const sample = spec.kind === 'switch' ? [] : spec.kind === 'choice' ? [spec.choices[0]!] : spec.kind === 'pairs' ? ['a=1'] : spec.kind === 'text' ? ['x'] : [String(spec.range[0])];
+      const requires = spec.requires ? [`--${spec.requires.flag}`, spec.requires.value] : [];
+      const serve = spec.modes.includes('run') || spec.name === 'serve' ? [] : ['--serve', 'x'];
+      expect(parseFlags([`--${spec.name}`, ...sample, ...requires, ...serve]).values.has(spec.name)).toBe(true);
+    }
+    expect(() => parseFlags(['--frobnicate'])).toThrow(/Unknown option '--frobnicate'/);
+  });
+
+  it('keeps run flags and serve flags apart', () => {
+    expect(parseFlags(['2', '--serve', 'held-mutex', '--port', '8080', '--param', 'dbMs=20']).mode).toBe('serve');
+    expect(() => parseFlags(['2', '--serve', 'held-mutex', '--duration', '5'])).toThrow('`--duration` does not go with `--serve`');
+    expect(() => parseFlags(['2', '--port', '8080'])).toThrow('`--port` can only go with `--serve <variant>`');
+    expect(() => parseFlags(['2', '--serve', ''])).toThrow(/followed by <variant>/);
+    expect(() => parseFlags(['2', '--serve', 'x', '--port', '70000'])).toThrow(/from 0 to 65535/);
+  });
+});
