@@ -20,7 +20,7 @@ export interface PreparedSite {
 
 export interface PrepareSiteOptions {
   params: Params;
-  /** The run folder for the upstream's log; null in serve mode (its output goes to stderr). */
+  /** The run folder for the upstream's log; null in serve mode (no load; its output goes to stderr). */
   runDir: string | null;
   verbose: boolean;
 }
@@ -32,7 +32,8 @@ export async function prepareSite(lesson: Lesson, options: PrepareSiteOptions, i
   const dir = siteDir();
   const manifest = await ensureSite(dir);
   const mix = spec.mix(options.params);
-  t.line(t.paint('dim', `· site: ${describeSite(manifest)} in ${relativeToRoot(dir)}; the load cycles through ${mix.length} paths`));
+  const load = options.runDir === null ? '' : `; the load cycles through ${mix.length} paths`;
+  t.line(t.paint('dim', `· site: ${describeSite(manifest)} in ${relativeToRoot(dir)}${load}`));
   const params = Object.entries(options.params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
   const serverArgs = ['--site-dir', dir, ...params];
   if (!spec.upstream) return { mix, dir, upstream: null, upstreamUrl: null, serverArgs };
