@@ -1,8 +1,10 @@
 // End to end, real processes: the CLI starts real servers, drives real load, writes real graphs.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lab/run-record.js';
+import { sweepLeftovers } from '../../lab/sweep.js';
 import { isAlive } from '../../core/proc-stat.js';
 import { labProcessPids, leftovers, removeTestHomes, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
 
@@ -56,6 +58,34 @@ describe('npm run lesson, end to end', { timeout: E2E_TIMEOUT }, () => {
     expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
   });
 
+  it('a gallery that cannot be written costs the pictures, not the run: the record is kept', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'hotpath-test-'));
+    try {
+      writeFileSync(path.join(home, 'flamegraphs'), 'a file where the gallery folder should be');
+      const run = await runCli(['3', '--quick', '--duration', '2', '--warmup', '0', '--param', 'iterations=200000', '--json'], { HOTPATH_HOME: home });
+      expect(run.code === 0 || run.code === 1).toBe(true); // judged, not an internal error (3)
+      const record = JSON.parse(run.stdout) as RunRecord;
+      expect(record.status).toBe('complete');
+      expect(record.variants.every((v) => v.profiler === '0x' && v.flamegraph === null && v.topFrames.length > 0)).toBe(true);
+      expect(record.compareFlamegraphs).toBeNull();
+      expect(record.comparison.notes.join('\n')).toMatch(/flame graphs could not be published to the gallery .*still in the run folder/);
+      const dir = path.join(home, 'results', 'lesson-03', record.runId);
+      expect(JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8'))).toEqual(record);
+      // The next run's sweep keeps this finished measurement.
+      const previous = process.env.HOTPATH_HOME;
+      process.env.HOTPATH_HOME = home;
+      try {
+        await sweepLeftovers();
+      } finally {
+        if (previous === undefined) delete process.env.HOTPATH_HOME;
+        else process.env.HOTPATH_HOME = previous;
+      }
+      expect(existsSync(path.join(dir, 'result.json'))).toBe(true);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it('Ctrl+C mid-run: exit 130, an aborted record, no server and no port left', async () => {
     const run = startCli(['2', '--quick']);
     expect(await waitFor(() => /server held-mutex pid=/.test(run.stderr), 30_000)).toBe(true);
@@ -92,6 +122,21 @@ describe('npm run lesson, end to end', { timeout: E2E_TIMEOUT }, () => {
     // The server notices within ~1 s; 0x then writes its graph (a few seconds) and exits.
     expect(await waitFor(() => labProcessPids(run.home, '0x/cmd.js').length === 0, 30_000)).toBe(true);
     expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
+  });
+
+  it('two runners at once in one HOTPATH_HOME: each keeps its run folder and writes its record', async () => {
+    const first = startCli(['3', '--quick', '--no-flamegraph', '--duration', '1', '--warmup', '0', '--param', 'iterations=1000', '--json']);
+    const second = startCli(['3', '--quick', '--no-flamegraph', '--duration', '1', '--warmup', '0', '--param', 'iterations=1000', '--json'], { HOTPATH_HOME: first.home });
+    const codes = await Promise.all([first.done, second.done]);
+    expect(codes.every((code) => code === 0 || code === 1)).toBe(true); // a verdict each, no crash
+    const records = [first, second].map((run) => JSON.parse(run.stdout) as RunRecord);
+    expect(new Set(records.map((r) => r.runId)).size).toBe(2);
+    for (const record of records) {
+      const dir = path.join(first.home, 'results', 'lesson-03', record.runId);
+      expect(record.status).toBe('complete');
+      expect(JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8'))).toEqual(record);
+      expect(existsSync(path.join(dir, 'runner.pid'))).toBe(false); // done with, so unmarked
+    }
   });
 
   it('kill -9 of the runner: its server notices and exits within a few seconds', async () => {

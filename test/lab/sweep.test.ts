@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sweepLeftovers } from '../../lab/sweep.js';
+import { createRunFolder, sweepLeftovers } from '../../lab/sweep.js';
 
 let home: string;
 const previous = process.env.HOTPATH_HOME;
@@ -50,5 +50,38 @@ describe('sweepLeftovers', () => {
     await sweepLeftovers();
     expect(existsSync(old)).toBe(false);
     expect(existsSync(fresh)).toBe(true);
+  });
+
+  it('never takes a run folder another runner is creating: folders appear already marked', async () => {
+    const parent = path.join(home, 'results', 'lesson-02');
+    mkdirSync(parent, { recursive: true });
+    const dirs = Array.from({ length: 200 }, (_, i) => path.join(parent, `run-${i}`));
+    // Other runners sweeping in a loop while folders are created, many at once.
+    let sweeping = true;
+    let sweeps = 0;
+    const sweeper = async (): Promise<void> => {
+      while (sweeping) {
+        await sweepLeftovers();
+        sweeps += 1;
+      }
+    };
+    const sweepers = [sweeper(), sweeper(), sweeper()];
+    for (let i = 0; i < dirs.length; i += 20) await Promise.all(dirs.slice(i, i + 20).map((dir) => createRunFolder(dir)));
+    sweeping = false;
+    await Promise.all(sweepers);
+    expect(sweeps).toBeGreaterThan(0);
+    for (const dir of dirs) expect(readFileSync(path.join(dir, 'runner.pid'), 'utf8').trim()).toBe(String(process.pid));
+    expect(readdirSync(parent).filter((name) => name.startsWith('.'))).toEqual([]); // no staging folder left
+  });
+
+  it('sweeps a staging folder whose runner died, and keeps a live one', async () => {
+    const parent = path.join(home, 'results', 'lesson-02');
+    const dead = path.join(parent, '.20261127-000000-abcd.starting-999999999');
+    const live = path.join(parent, `.20261127-000000-ef01.starting-${process.pid}`);
+    mkdirSync(dead, { recursive: true });
+    mkdirSync(live, { recursive: true });
+    await sweepLeftovers();
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
   });
 });
