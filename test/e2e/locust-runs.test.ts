@@ -1,6 +1,8 @@
 // Locust as the load driver, end to end with real Locust processes. Locust is optional for a
 // learner, but CI installs it: with CI=true these tests run (and fail without it), never skip.
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +11,7 @@ import { findLesson, lessons } from '../../lessons/catalog.js';
 import type { RunRecord } from '../../lab/run-record.js';
 import { autocannonDriver } from '../../loadtests/autocannon-driver.js';
 import { locustfileFor } from '../../loadtests/drivers.js';
-import { LAUNCHER, LOCUSTFILES_DIR } from '../../loadtests/locust-driver.js';
+import { createLocustDriver, LAUNCHER, LOCUSTFILES_DIR } from '../../loadtests/locust-driver.js';
 import { findLocust } from '../../loadtests/locust-install.js';
 import { createApp } from '../../server/app.js';
 import { listen } from '../helpers/listen.js';
@@ -89,6 +91,36 @@ describe.skipIf(!haveLocust && process.env.CI !== 'true')('--driver locust, end 
     expect(warm.bytesPerSec / warm.rps).toBeLessThan(cold.bytesPerSec / cold.rps / 10);
     expect(await leftovers(five.stderr)).toEqual({ alive: [], bound: [] });
     expect(locustLauncherPids(five.home)).toEqual([]);
+  });
+
+  it('a master port taken between pick and bind: Locust says so, and another port is tried', async () => {
+    const app = createApp({ lesson: findLesson(1)!, variant: findLesson(1)!.variants[1]!, instrumented: false });
+    const target = await listen(app.app);
+    const squatter = createServer().listen(0, '127.0.0.1');
+    await once(squatter, 'listening');
+    const taken = (squatter.address() as AddressInfo).port;
+    const picked: number[] = [];
+    const driver = createLocustDriver({
+      locustfile: locustfileFor(findLesson(1)!),
+      workers: 1,
+      userModel: 'fast',
+      pickPort: async () => {
+        const port = picked.length === 0 ? taken : taken + 1 + Math.floor(Math.random() * 1000);
+        picked.push(port);
+        return port;
+      },
+    });
+    try {
+      const result = await driver.run({ url: `${target.url}/__lab/noop`, connections: 2, durationSec: 2, timeoutSec: 10 });
+      expect(picked.length).toBeGreaterThanOrEqual(2);
+      expect(picked[0]).toBe(taken);
+      expect(result.ok).toBeGreaterThan(0);
+      expect(result.errors).toBe(0);
+    } finally {
+      squatter.close();
+      app.close();
+      await target.close();
+    }
   });
 
   it('Ctrl+C while Locust runs: exit 130 and no Locust process left', async () => {
