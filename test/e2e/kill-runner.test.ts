@@ -1,0 +1,76 @@
+// kill -9 of the runner cannot be caught: whatever it started must notice on its own. These
+// trials kill it at moments spread over a whole run (starting, build, server start, warm-up,
+// measure, stop, between points, with an upstream) and then find no process and no port left.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../core/paths.js';
+import { labProcessPids, leftovers, removeTestHomes, startCli, waitFor } from '../helpers/run-cli.js';
+
+afterAll(removeTestHomes);
+
+/** How long lab processes may take to notice: a parent poll each second, then exit. */
+const NOTICE_MS = 5_000;
+const QUICK = ['--quick', '--duration', '2', '--warmup', '1'];
+
+/** A moment of a run: a line to wait for (on stdout or stderr), then a random delay up to `jitterMs`. */
+interface Moment {
+  name: string;
+  lesson: string;
+  after: RegExp | null;
+  jitterMs: number;
+}
+
+const MOMENTS: Moment[] = [
+  { name: 'starting (sweep, checks)', lesson: '2', after: null, jitterMs: 400 },
+  { name: 'the first server starting', lesson: '2', after: /all 3 variants answer/, jitterMs: 150 },
+  { name: 'a server just announced', lesson: '2', after: /^server held-mutex pid=/m, jitterMs: 30 },
+  { name: 'warm-up', lesson: '2', after: /held-mutex\s+warm-up/, jitterMs: 600 },
+  { name: 'measuring a held lock', lesson: '2', after: /held-mutex\s+measure/, jitterMs: 1_500 },
+  { name: 'stopping a server', lesson: '2', after: /^- held-mutex\s+measure/m, jitterMs: 60 },
+  { name: 'between points', lesson: '2', after: /^- mutex-early-release\s+measure/m, jitterMs: 200 },
+  { name: 'with an upstream, probing', lesson: '4', after: /^server upstream pid=/m, jitterMs: 300 },
+  { name: 'with an upstream, measuring', lesson: '4', after: /fetch-per-request\s+measure/, jitterMs: 1_000 },
+];
+
+describe('kill -9 of the runner at many moments: nothing is left behind', { timeout: 90_000 }, () => {
+  it.each(MOMENTS.map((m) => [m.name, m] as const))('%s', async (_name, moment) => {
+    const run = startCli([moment.lesson, ...QUICK]);
+    if (moment.after) expect(await waitFor(() => moment.after!.test(run.stdout) || moment.after!.test(run.stderr), 60_000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * moment.jitterMs));
+    run.child.kill('SIGKILL');
+    await run.done;
+    const gone = await waitFor(() => labProcessPids(run.home, '').length === 0, NOTICE_MS);
+    expect(gone ? [] : labProcessPids(run.home, '').map(describeProcess)).toEqual([]);
+    expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
+  });
+
+  it('during the build: killing the whole npm process group leaves nothing either', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'hotpath-test-'));
+    try {
+      // As a terminal would: npm, its shell, tsc and the runner share a process group.
+      const npm = spawn('npm', ['run', '-s', 'lesson', '--', '2', ...QUICK], {
+        cwd: projectRoot, detached: true, stdio: 'ignore', env: { ...process.env, HOTPATH_HOME: home, NO_COLOR: '1' },
+      });
+      const closed = new Promise((resolve) => npm.once('close', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 2_500));
+      process.kill(-npm.pid!, 'SIGKILL');
+      await closed;
+      const gone = await waitFor(() => labProcessPids(home, '').length === 0, NOTICE_MS);
+      expect(gone ? [] : labProcessPids(home, '').map(describeProcess)).toEqual([]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A leftover, as a person would want it reported: pid and command line. */
+function describeProcess(pid: number): string {
+  try {
+    return `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')}`;
+  } catch {
+    return String(pid);
+  }
+}
