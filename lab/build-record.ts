@@ -1,13 +1,12 @@
 // Builds the run record from the measured points: the lesson's verdict, validity, speedup.
-import { GENERATOR } from '../core/defaults.js';
 import os from 'node:os';
-import { thinkTimeMs } from '../loadtests/drivers.js';
+import { GENERATOR } from '../core/defaults.js';
 import type { Lesson, MeasuredPoint } from '../core/lesson.js';
-import { round } from '../core/theory.js';
-import type { PointResult } from './measure-point.js';
 import type { RunOptions } from '../core/run-options.js';
+import { round } from '../core/theory.js';
+import { thinkTimeMs } from '../loadtests/drivers.js';
+import type { PointResult } from './measure-point.js';
 import { SCHEMA_VERSION, type RunRecord, type VariantRecord } from './run-record.js';
-
 
 export interface BuildRecordInput {
   lesson: Lesson;

@@ -1,9 +1,9 @@
 // Before any load: every variant must give the same answer for the same parameters.
 // Each variant gets its own in-process app on 127.0.0.1:0 and one real HTTP request.
 import type { AddressInfo } from 'node:net';
-import { createApp, type CreateAppOptions } from '../server/app.js';
 import type { Lesson, Params } from '../core/lesson.js';
 import { toQueryString } from '../core/params.js';
+import { createApp, type CreateAppOptions } from '../server/app.js';
 
 export interface Answer {
   variant: string;

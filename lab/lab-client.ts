@@ -1,8 +1,8 @@
 // Talks to a running lesson server's /__lab routes: metrics, reset, and draining.
-import { TIMING } from '../core/defaults.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
+import { TIMING } from '../core/defaults.js';
 import { HotpathError } from '../core/errors.js';
+import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
 
 async function labRequest(port: number, route: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
   let response: Response;

@@ -1,18 +1,18 @@
 // Measures one point: a fresh server (profiled or not), warm-up, drain, measured load with a
 // progress bar, metrics before and after, stop, and the top frames of its profile.
-import { TIMING } from '../core/defaults.js';
 import path from 'node:path';
+import { TIMING } from '../core/defaults.js';
+import { HotpathError, throwIfAborted } from '../core/errors.js';
+import { formatRate } from '../core/format.js';
+import type { PlannedPoint } from '../core/lesson.js';
+import { relativeToRoot, safeFileName } from '../core/paths.js';
+import type { ClinicTool } from '../core/run-options.js';
+import { round } from '../core/theory.js';
 import type { LoadDriver, LoadOptions, LoadRequest, LoadResult } from '../loadtests/load-driver.js';
 import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
-import type { PlannedPoint } from '../core/lesson.js';
-import { formatRate } from '../core/format.js';
-import { round } from '../core/theory.js';
 import { cpuprofileToTopFrames } from './cpuprofile-to-top-frames.js';
-import { HotpathError, throwIfAborted } from '../core/errors.js';
 import { flamegraphHtmlToTopFrames } from './flamegraph-html-to-top-frames.js';
 import { fetchMetrics, perRequestCosts, resetMetrics, waitForDrain } from './lab-client.js';
-import type { ClinicTool } from '../core/run-options.js';
-import { relativeToRoot, safeFileName } from '../core/paths.js';
 import type { VariantRecord } from './run-record.js';
 import { lessonServerArgs, startServer, type ProfilerName, type StopOutcome } from './server-process.js';
 import type { Terminal } from './terminal.js';

@@ -1,10 +1,10 @@
 // What a run prints: the header, the comparison table, the verdict, the top frames, the paths.
-import type { Lesson } from '../core/lesson.js';
-import { describeDriver } from './options.js';
-import { type RunOptions } from '../core/run-options.js';
-import { relativeToRoot } from '../core/paths.js';
-import type { RunRecord } from './run-record.js';
 import { cell } from '../core/format.js';
+import type { Lesson } from '../core/lesson.js';
+import { relativeToRoot } from '../core/paths.js';
+import { type RunOptions } from '../core/run-options.js';
+import { describeDriver } from './options.js';
+import type { RunRecord } from './run-record.js';
 import { type Terminal } from './terminal.js';
 
 interface Column {

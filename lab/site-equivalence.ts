@@ -2,12 +2,12 @@
 // same status, same bytes, same Location, same Content-Type — for every file and short link of
 // the mix, the home page, missing files, traversal attempts, and conditional requests made with
 // the ETag each variant itself gave.
-import { TIMING } from '../core/defaults.js';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
+import { TIMING } from '../core/defaults.js';
+import { throwIfAborted } from '../core/errors.js';
 import type { Lesson, Params, Variant } from '../core/lesson.js';
 import { withInProcessApp } from './equivalence.js';
-import { throwIfAborted } from '../core/errors.js';
 
 export interface SiteProbeAnswer {
   probe: string;

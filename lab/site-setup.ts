@@ -1,11 +1,11 @@
 // What a site lesson needs before its servers start: the generated site, and (lesson 4) the
 // redirect-map upstream, running for the whole run or the whole serve.
-import { relativeToRoot, siteDir, upstreamMain } from '../core/paths.js';
 import type { Lesson } from '../core/lesson.js';
 import type { Params } from '../core/params.js';
+import { relativeToRoot, siteDir, upstreamMain } from '../core/paths.js';
 import { describeSite, ensureSite } from '../lessons/support/site/generate-site.js';
-import { startServer, type ServerHandle } from './server-process.js';
 import type { RunIo } from './measure-point.js';
+import { startServer, type ServerHandle } from './server-process.js';
 
 export interface PreparedSite {
   /** The site paths of the mix, e.g. `/img/photo-01.jpg`. */

@@ -1,7 +1,7 @@
 // Picks the load driver a run asked for.
 import { LOCUST } from '../core/defaults.js';
-import type { DriverName, LocustUser } from '../core/run-options.js';
 import type { Lesson } from '../core/lesson.js';
+import type { DriverName, LocustUser } from '../core/run-options.js';
 import { autocannonDriver } from './autocannon-driver.js';
 import type { LoadDriver } from './load-driver.js';
 import { createLocustDriver } from './locust-driver.js';

@@ -1,7 +1,6 @@
 // Locust as a load driver: spawned headless through child_process (argv arrays, no shell),
 // standalone or as a master with N workers on 127.0.0.1, its CSV files read into a LoadResult.
 // Every Locust process runs in a process group of its own and is gone when run() settles.
-import { LOCUST } from '../core/defaults.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,15 +8,16 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LOCUST } from '../core/defaults.js';
 import { HotpathError, throwIfAborted } from '../core/errors.js';
-import { projectRoot } from '../core/paths.js';
-import { DRIVER_TEMP_PREFIX } from '../core/paths.js';
 import { assertLoopbackTarget } from '../core/loopback.js';
-import { type LoadDriver, type LoadOptions, type LoadResult } from './load-driver.js';
-import { findLocust } from './locust-install.js';
-import { currentRpsFromHistory, locustCsvToResult, parseLocustHistory } from './locust-csv-to-result.js';
-import { CpuSampler } from './process-cpu.js';
 import { OutputLines } from '../core/output-lines.js';
+import { DRIVER_TEMP_PREFIX } from '../core/paths.js';
+import { projectRoot } from '../core/paths.js';
+import { type LoadDriver, type LoadOptions, type LoadResult } from './load-driver.js';
+import { currentRpsFromHistory, locustCsvToResult, parseLocustHistory } from './locust-csv-to-result.js';
+import { findLocust } from './locust-install.js';
+import { CpuSampler } from './process-cpu.js';
 
 export type LocustUserModel = 'fast' | 'story';
 

@@ -1,12 +1,12 @@
 // createApp({ lesson, variant }): an Express 5 app serving one variant of one lesson, plus the
 // lab's own routes. One variant per app keeps each measured process free of the others' state.
+import { once } from 'node:events';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { LabContext } from '../core/lesson.js';
-import { LabMetrics } from './lab-metrics.js';
 import type { Lesson, Params, Variant } from '../core/lesson.js';
 import { ParamError, parseParams } from '../core/params.js';
-import { once } from 'node:events';
 import { rejectBadSiteRequest, sendBadSitePath, SitePathError, siteNotFound } from '../lessons/support/site/site-path.js';
+import { LabMetrics } from './lab-metrics.js';
 
 export interface CreateAppOptions {
   lesson: Lesson;

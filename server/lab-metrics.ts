@@ -1,8 +1,8 @@
 // The numbers behind /__lab/metrics: CPU, GC, event-loop delay, memory, requests, lock waits and
 // work counters. Counters only grow (the runner subtracts two snapshots); histograms and memory
 // peaks restart on reset().
-import { TIMING } from '../core/defaults.js';
 import { PerformanceObserver, monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { TIMING } from '../core/defaults.js';
 import { LockWaitStats, type LockWaitSnapshot } from './lock-wait.js';
 import { WorkCounters } from './work-counters.js';
 

@@ -3,8 +3,8 @@
 // the runner that started it is gone.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { watchParent } from './parent-watch.js';
 import { formatReadyLine } from '../core/ready-line.js';
+import { watchParent } from './parent-watch.js';
 
 export function failAndExit(who: string, message: string): never {
   process.stderr.write(`hotpath ${who}: ${message}\n`);

@@ -6,11 +6,11 @@
 // when the runner that started it is gone.
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
-import { findLesson } from '../lessons/catalog.js';
 import { assertLoopbackTarget } from '../core/loopback.js';
+import { ParamError, parseParamPairs, parseParams } from '../core/params.js';
+import { findLesson } from '../lessons/catalog.js';
 import { createApp } from './app.js';
 import { failAndExit, listenOnLoopback, portFrom, stopWhenAsked } from './lab-process.js';
-import { ParamError, parseParamPairs, parseParams } from '../core/params.js';
 
 const fail: (message: string) => never = (message) => failAndExit('server', message);
 

@@ -1,5 +1,5 @@
-import type { Lesson, MeasuredPoint, PlannedPoint } from '../../core/lesson.js';
 import { formatRate, percent } from '../../core/format.js';
+import type { Lesson, MeasuredPoint, PlannedPoint } from '../../core/lesson.js';
 import { fractionOf, littlesLawRps, within } from '../../core/theory.js';
 import { sleep } from './sleep.js';
 import { trivial } from './trivial.js';

@@ -1,6 +1,6 @@
 // The story's fix: a read lock (readers share it), released before the database call.
-import { collectUserIds, createClientDirectory, sumUserIds } from '../support/client-directory.js';
 import type { VariantFactory } from '../../core/lesson.js';
+import { collectUserIds, createClientDirectory, sumUserIds } from '../support/client-directory.js';
 import { ReadWriteLock } from '../support/rw-lock.js';
 import { simulatedDbCall } from '../support/simulated-db.js';
 

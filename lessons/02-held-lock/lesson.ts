@@ -1,5 +1,5 @@
-import type { Lesson, MeasuredPoint } from '../../core/lesson.js';
 import { formatRate, percent } from '../../core/format.js';
+import type { Lesson, MeasuredPoint } from '../../core/lesson.js';
 import { fractionOf, littlesLawRps, round, within } from '../../core/theory.js';
 import { rwlockEarlyRelease } from './fast.js';
 import { mutexEarlyRelease } from './mutex-early-release.js';

@@ -1,8 +1,8 @@
 // Only half of the story's fix: still a plain Mutex, but released as soon as the ids are read,
 // before the database call. Comparing this with fast.ts tells which change mattered.
 import { Mutex } from 'async-mutex';
-import { collectUserIds, createClientDirectory, sumUserIds } from '../support/client-directory.js';
 import type { VariantFactory } from '../../core/lesson.js';
+import { collectUserIds, createClientDirectory, sumUserIds } from '../support/client-directory.js';
 import { simulatedDbCall } from '../support/simulated-db.js';
 
 export const mutexEarlyRelease: VariantFactory = (lab) => {

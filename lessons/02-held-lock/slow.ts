@@ -1,8 +1,8 @@
 // The story's first handler: the Mutex is taken, the ids read, and the lock is still held
 // through the 50 ms database call. Every request waits for every request ahead of it.
 import { Mutex } from 'async-mutex';
-import { collectUserIds, createClientDirectory, sumUserIds } from '../support/client-directory.js';
 import type { VariantFactory } from '../../core/lesson.js';
+import { collectUserIds, createClientDirectory, sumUserIds } from '../support/client-directory.js';
 import { simulatedDbCall } from '../support/simulated-db.js';
 
 export const heldMutex: VariantFactory = (lab) => {

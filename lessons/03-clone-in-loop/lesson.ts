@@ -1,5 +1,5 @@
-import type { Lesson, Verdict } from '../../core/lesson.js';
 import { formatRate } from '../../core/format.js';
+import type { Lesson, Verdict } from '../../core/lesson.js';
 import { noClone } from './fast.js';
 import { cloneEveryRound } from './slow.js';
 

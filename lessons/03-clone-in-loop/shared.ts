@@ -1,6 +1,6 @@
 // What both variants share, so that the only difference between them is the copy.
-import { collectUserIds, createClientDirectory } from '../support/client-directory.js';
 import type { LabContext } from '../../core/lesson.js';
+import { collectUserIds, createClientDirectory } from '../support/client-directory.js';
 import { ReadWriteLock } from '../support/rw-lock.js';
 
 /** Reads the ids under a read lock released at once (lesson 2's fix), as the story's handler does. */

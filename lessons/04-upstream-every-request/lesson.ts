@@ -1,8 +1,8 @@
+import { formatMbps, formatRate, percent } from '../../core/format.js';
 import type { Lesson, MeasuredPoint, Verdict } from '../../core/lesson.js';
+import { fractionOf, littlesLawRps, round, within } from '../../core/theory.js';
 import { REDIRECTS } from '../support/site/redirects.js';
 import { SITE_FILES } from '../support/site/site-layout.js';
-import { formatMbps, formatRate, percent } from '../../core/format.js';
-import { fractionOf, littlesLawRps, round, within } from '../../core/theory.js';
 import { cachedMapBackgroundRefresh } from './fast.js';
 import { fetchPerRequest } from './slow.js';
 

@@ -1,7 +1,7 @@
-import type { Lesson, MeasuredPoint, PlannedPoint, Verdict } from '../../core/lesson.js';
-import { SITE_FILES, siteBytes } from '../support/site/site-layout.js';
 import { formatMbps } from '../../core/format.js';
+import type { Lesson, MeasuredPoint, PlannedPoint, Verdict } from '../../core/lesson.js';
 import { fractionOf, within } from '../../core/theory.js';
+import { SITE_FILES, siteBytes } from '../support/site/site-layout.js';
 import { streamStatEtag } from './fast.js';
 import { expressStatic } from './library.js';
 import { readFileSha1 } from './slow.js';

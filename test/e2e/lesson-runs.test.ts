@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../../core/proc-stat.js';
 import type { RunRecord } from '../../lab/run-record.js';
 import { sweepLeftovers } from '../../lab/sweep.js';
-import { isAlive } from '../../core/proc-stat.js';
 import { labProcessPids, leftovers, removeTestHomes, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
 
 const E2E_TIMEOUT = 120_000;

@@ -2,13 +2,13 @@
 // learner, but CI installs it: with CI=true these tests run (and fail without it), never skip.
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findLesson, lessons } from '../../lessons/catalog.js';
 import type { RunRecord } from '../../lab/run-record.js';
+import { findLesson, lessons } from '../../lessons/catalog.js';
 import { autocannonDriver } from '../../loadtests/autocannon-driver.js';
 import { locustfileFor } from '../../loadtests/drivers.js';
 import { createLocustDriver, LAUNCHER, LOCUSTFILES_DIR } from '../../loadtests/locust-driver.js';

@@ -2,8 +2,8 @@
 // Ctrl+C, prints only its URL line on stdout, and leaves nothing behind.
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseServingLine } from '../../core/ready-line.js';
 import { isAlive } from '../../core/proc-stat.js';
+import { parseServingLine } from '../../core/ready-line.js';
 import { leftovers, removeTestHomes, runCli, startCli, startedServers, waitFor, type CliRun } from '../helpers/run-cli.js';
 
 afterAll(removeTestHomes);

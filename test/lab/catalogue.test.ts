@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { lessons } from '../../lessons/catalog.js';
 import { catalogueLines } from '../../lab/catalogue.js';
 import type { RunRecord } from '../../lab/run-record.js';
 import { Terminal } from '../../lab/terminal.js';
+import { lessons } from '../../lessons/catalog.js';
 
 function record(lessonId: number, runId: string, agrees: boolean, status: RunRecord['status'] = 'complete'): RunRecord {
   return { lesson: { id: lessonId }, runId, status, comparison: { agreesWithTheory: agrees, valid: true } } as unknown as RunRecord;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cpuprofileToTopFrames } from '../../lab/cpuprofile-to-top-frames.js';
 import { projectRoot } from '../../core/paths.js';
+import { cpuprofileToTopFrames } from '../../lab/cpuprofile-to-top-frames.js';
 
 // A real profile Node wrote here: `node --cpu-prof` of a script spinning in busySpin() for 300 ms.
 const fixture = path.join(projectRoot, 'test', 'fixtures', 'busy-spin.cpuprofile');

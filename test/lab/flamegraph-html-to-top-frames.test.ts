@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { flamegraphHtmlToTopFrames } from '../../lab/flamegraph-html-to-top-frames.js';
 import { projectRoot } from '../../core/paths.js';
+import { flamegraphHtmlToTopFrames } from '../../lab/flamegraph-html-to-top-frames.js';
 
 // The stack data 0x 6.0.0 embedded in a real flamegraph.html (a script spinning in busySpin()).
 const fixture = path.join(projectRoot, 'test', 'fixtures', 'busy-spin.0x-flamegraph.html');

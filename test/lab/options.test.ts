@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findLesson } from '../../lessons/catalog.js';
 import { parseCliArgs, parseLessonNumber, resolveRunOptions } from '../../lab/options.js';
+import { findLesson } from '../../lessons/catalog.js';
 
 const heldLock = findLesson(2)!;
 

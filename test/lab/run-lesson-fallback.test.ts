@@ -5,11 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { findLesson } from '../../lessons/catalog.js';
 import { HotpathError } from '../../core/errors.js';
 import { parseCliArgs, resolveRunOptions } from '../../lab/options.js';
 import { runLesson } from '../../lab/run-lesson.js';
 import { Terminal } from '../../lab/terminal.js';
+import { findLesson } from '../../lessons/catalog.js';
 
 vi.mock('../../lab/server-process.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../lab/server-process.js')>();

@@ -3,9 +3,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lessons } from '../../lessons/catalog.js';
-import { fetchAnswers, findMismatch } from '../../lab/equivalence.js';
 import { projectRoot } from '../../core/paths.js';
+import { fetchAnswers, findMismatch } from '../../lab/equivalence.js';
+import { lessons } from '../../lessons/catalog.js';
 import { locustfileFor } from '../../loadtests/drivers.js';
 import { LOCUSTFILES_DIR } from '../../loadtests/locust-driver.js';
 

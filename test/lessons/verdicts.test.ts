@@ -1,7 +1,7 @@
 // The lessons' verdicts on synthetic measurements: the bands, and theory following the parameters.
 import { describe, expect, it } from 'vitest';
-import { findLesson } from '../../lessons/catalog.js';
 import type { MeasuredPoint } from '../../core/lesson.js';
+import { findLesson } from '../../lessons/catalog.js';
 import { SITE_FILES, siteBytes } from '../../lessons/support/site/site-layout.js';
 
 function point(variant: string, rps: number, extra: Partial<MeasuredPoint> = {}): MeasuredPoint {

@@ -1,7 +1,7 @@
 // Short links, as the story's site keeps them in a GitHub Gist: a JSON object from a site path to
 // a URL. The lab's upstream serves this map; lesson 4's variants fetch and parse it.
-import { TIMING } from '../../../core/defaults.js';
 import type { Response } from 'express';
+import { TIMING } from '../../../core/defaults.js';
 
 export type RedirectMap = ReadonlyMap<string, string>;
 
