@@ -40,6 +40,8 @@ export const TIMING = {
   labRequestTimeoutMs: 10_000,
   /** How often the runner asks a server whether requests are still in flight. */
   drainPollMs: 100,
+  /** How often a driver reports progress (live req/s) while load runs. */
+  progressTickMs: 1_000,
   /** How often a lab process checks that the runner that started it is alive. */
   parentPollMs: 1_000,
   /** A piped terminal gets a progress line this often, seconds. */

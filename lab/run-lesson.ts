@@ -135,14 +135,19 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
 }
 
 /**
- * Moves the run's graphs into the gallery and records where they went. A gallery that cannot be
- * written (a full disk, a file where a folder should be) costs the pictures, not the run: the
- * record says so and keeps its measurement. @returns the gallery index, or null without graphs.
+ * Moves the run's graphs into the gallery and records where they went, then lists the run in the
+ * gallery's index (which reads the records on disk). A gallery that cannot be written (a full
+ * disk, a file where a folder should be) costs the pictures, not the run: the record says so and
+ * keeps its measurement. @returns the gallery index, or null when there is none to open.
  */
 async function publishRunGraphs(record: RunRecord, points: readonly PointResult[], recordFile: string): Promise<string | null> {
   const graphs = points.filter((p) => p.graphHtml).map((p) => ({ label: p.record.name, html: p.graphHtml as string }));
   if (graphs.length === 0) return null;
-  let gallery: string | null = null;
+  const failed = async (note: string): Promise<null> => {
+    record.comparison.notes.push(note);
+    await writeRunRecord(recordFile, record);
+    return null;
+  };
   try {
     const published = await publishFlamegraphs(record.lesson.id, record.runId, graphs);
     for (const graph of published) {
@@ -150,14 +155,17 @@ async function publishRunGraphs(record: RunRecord, points: readonly PointResult[
       if (variant) variant.flamegraph = relativeToRoot(graph.file);
     }
     record.compareFlamegraphs = relativeToRoot(await writeComparePage(record, published));
-    gallery = await writeGalleryIndex();
   } catch (error) {
     const left = graphs.filter((g) => existsSync(g.html)).map((g) => relativeToRoot(g.html));
-    record.comparison.notes.push(`the flame graphs could not be published to the gallery (${(error as Error).message})` +
+    return failed(`the flame graphs could not be published to the gallery (${(error as Error).message})` +
       (left.length > 0 ? `; still in the run folder: ${left.join(', ')}` : ''));
   }
   await writeRunRecord(recordFile, record);
-  return gallery;
+  try {
+    return await writeGalleryIndex();
+  } catch (error) {
+    return failed(`the gallery's index could not be rewritten (${(error as Error).message}); this run's graphs are in ${record.compareFlamegraphs}`);
+  }
 }
 
 async function checkAnswers(lesson: Lesson, options: RunOptions, t: Terminal): Promise<void> {

@@ -1,6 +1,7 @@
 // The default driver: autocannon, in this process. Counts 2xx live for the progress bar and
 // reports its own CPU use, so a run can tell when the generator, not the server, set the number.
 import autocannon from 'autocannon';
+import { TIMING } from '../core/defaults.js';
 import { assertLoopbackTarget } from '../core/loopback.js';
 import { cpuMeter, type LoadDriver, type LoadOptions, type LoadResult } from './load-driver.js';
 
@@ -62,7 +63,7 @@ export const autocannonDriver: LoadDriver = {
         options.onProgress?.({ elapsedSec: (now - started) / 1000, currentRps: (okSinceTick * 1000) / (now - lastTick) });
         okSinceTick = 0;
         lastTick = now;
-      }, 1000);
+      }, TIMING.progressTickMs);
       const abort = (): void => instance.stop();
       // An already-aborted signal never fires 'abort': stop at once instead of running the full time.
       if (options.signal?.aborted) abort();

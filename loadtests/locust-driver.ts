@@ -8,12 +8,11 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LOCUST } from '../core/defaults.js';
+import { LOCUST, TIMING } from '../core/defaults.js';
 import { HotpathError, throwIfAborted } from '../core/errors.js';
 import { assertLoopbackTarget } from '../core/loopback.js';
 import { OutputLines } from '../core/output-lines.js';
-import { DRIVER_TEMP_PREFIX } from '../core/paths.js';
-import { projectRoot } from '../core/paths.js';
+import { DRIVER_TEMP_PREFIX, projectRoot } from '../core/paths.js';
 import { type LoadDriver, type LoadOptions, type LoadResult } from './load-driver.js';
 import { currentRpsFromHistory, locustCsvToResult, parseLocustHistory } from './locust-csv-to-result.js';
 import { findLocust } from './locust-install.js';
@@ -140,7 +139,7 @@ async function runLocustProcesses({ config, options, common, headless, dir, runT
       if (Date.now() > deadline) {
         throw new HotpathError('E_LOAD', `Locust did not finish within ${runTimeSec + LOCUST.startupAllowanceSec} s${options.logFile ? `; see ${options.logFile}` : ''}`);
       }
-      await Promise.race([master.exit, sleep(1000)]);
+      await Promise.race([master.exit, sleep(TIMING.progressTickMs)]);
       const history = readHistory(await readFile(path.join(dir, 'run_stats_history.csv'), 'utf8').catch(() => ''));
       const latest = history.at(-1);
       if (latest && latest.users > 0) {

@@ -2,8 +2,7 @@
 // lab's own routes. One variant per app keeps each measured process free of the others' state.
 import { once } from 'node:events';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { LabContext } from '../core/lesson.js';
-import type { Lesson, Params, Variant } from '../core/lesson.js';
+import type { LabContext, Lesson, Params, Variant } from '../core/lesson.js';
 import { ParamError, parseParams } from '../core/params.js';
 import { rejectBadSiteRequest, sendBadSitePath, SitePathError, siteNotFound } from '../lessons/support/site/site-path.js';
 import { LabMetrics } from './lab-metrics.js';
