@@ -44,6 +44,8 @@ export const TIMING = {
   progressTickMs: 1_000,
   /** How often a lab process checks that the runner that started it is alive. */
   parentPollMs: 1_000,
+  /** A lab process asked to stop that has not exited after this long kills itself (profilers write well within it). */
+  stopStallMs: 10_000,
   /** A piped terminal gets a progress line this often, seconds. */
   plainProgressEverySec: 2,
   /** How often a server samples memory for its peaks: often enough to see a burst of file buffers. */

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 
 /**
  * The fields of /proc/<pid>/stat after the command name (which sits in parentheses and may hold
- * spaces): index 0 is the state, 1 the parent pid, 11 and 12 are utime and stime. Null when the
- * process is gone or there is no /proc (not Linux).
+ * spaces): index 0 is the state, 1 the parent pid, 11 and 12 are utime and stime, 19 the start
+ * time. Null when the process is gone or there is no /proc (not Linux).
  */
 export function procStatFields(pid: number): string[] | null {
   try {
@@ -26,4 +26,27 @@ export function isAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
   return procStatFields(pid)?.[0] !== 'Z'; // without /proc, trust kill(0)
+}
+
+/** When the process started, in clock ticks after boot: with the pid, it names one process. */
+export function processStartTicks(pid: number): number | null {
+  const start = procStatFields(pid)?.[19];
+  return start === undefined ? null : Number(start);
+}
+
+/**
+ * Whether `pid` is still the process that started at `startTicks` (null: not known, the pid
+ * alone decides). Pids are reused (pid_max may be only 32768), so a pid alone can name a stranger.
+ */
+export function isSameProcess(pid: number, startTicks: number | null): boolean {
+  if (!isAlive(pid)) return false;
+  if (startTicks === null) return true;
+  const now = processStartTicks(pid);
+  return now === null || now === startTicks; // without /proc, trust the pid
+}
+
+/** The environment that tells a lab process which runner started it, for it to watch. */
+export function runnerIdentityEnv(): Record<string, string> {
+  const start = processStartTicks(process.pid);
+  return { HOTPATH_PARENT_PID: String(process.pid), ...(start === null ? {} : { HOTPATH_PARENT_START: String(start) }) };
 }

@@ -11,6 +11,7 @@ import { TIMING } from '../core/defaults.js';
 import { HotpathError } from '../core/errors.js';
 import { OutputLines } from '../core/output-lines.js';
 import { hotpathHome, safeFileName, serverMain } from '../core/paths.js';
+import { runnerIdentityEnv } from '../core/proc-stat.js';
 import { parseReadyLine } from '../core/ready-line.js';
 import type { ClinicTool } from '../core/run-options.js';
 
@@ -85,7 +86,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     env: {
       ...process.env,
       ...options.env,
-      HOTPATH_PARENT_PID: String(process.pid),
+      ...runnerIdentityEnv(), // the server watches this runner, and exits when it is gone
       NO_INSIGHT: '1', // clinic otherwise waits for an answer to its usage-statistics prompt
     },
   });

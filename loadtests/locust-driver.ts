@@ -13,6 +13,7 @@ import { HotpathError, throwIfAborted } from '../core/errors.js';
 import { assertLoopbackTarget } from '../core/loopback.js';
 import { OutputLines } from '../core/output-lines.js';
 import { DRIVER_TEMP_PREFIX, projectRoot } from '../core/paths.js';
+import { runnerIdentityEnv } from '../core/proc-stat.js';
 import { type LoadDriver, type LoadOptions, type LoadResult } from './load-driver.js';
 import { currentRpsFromHistory, locustCsvToResult, parseLocustHistory } from './locust-csv-to-result.js';
 import { findLocust } from './locust-install.js';
@@ -60,7 +61,7 @@ async function runLocust(config: LocustDriverOptions, options: LoadOptions): Pro
     HOTPATH_PATH: `${target.pathname}${target.search}`,
     HOTPATH_USER: config.userModel,
     HOTPATH_TIMEOUT_SEC: String(options.timeoutSec),
-    HOTPATH_PARENT_PID: String(process.pid),
+    ...runnerIdentityEnv(),
     PYTHONUNBUFFERED: '1',
   };
   if (options.acceptRedirects) env.HOTPATH_ACCEPT_REDIRECTS = '1';

@@ -4,7 +4,8 @@
    every worker as "old (pre 2.0)". Master and workers started through this launcher report
    the same version, so distributed mode works.
 2. Locust workers wait a minute for a master that died. When HOTPATH_PARENT_PID is set, this
-   process exits as soon as that runner is gone.
+   process exits as soon as that runner is gone (a pid whose start time is no longer
+   HOTPATH_PARENT_START is another process: pids are reused).
 3. Locust flushes its CSV files every 10 s, so a short run's _stats_history.csv stays empty
    until the end. Flushing every second lets the runner show live req/s.
 
@@ -28,7 +29,17 @@ if not locust.__version__:
 locust.stats.CSV_STATS_FLUSH_INTERVAL_SEC = 1
 
 
-def watch_parent(pid: int) -> None:
+def start_ticks(pid: int) -> "str | None":
+    """Field 22 of /proc/<pid>/stat (after the parenthesised name): the start time; None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return fields[19] if fields[0] != "Z" else None
+
+
+def watch_parent(pid: int, start: str) -> None:
     while True:
         try:
             os.kill(pid, 0)
@@ -36,12 +47,14 @@ def watch_parent(pid: int) -> None:
             os._exit(3)
         except PermissionError:
             pass
+        if start and os.path.isdir("/proc") and start_ticks(pid) != start:
+            os._exit(3)
         time.sleep(1)
 
 
 parent = int(os.environ.get("HOTPATH_PARENT_PID", "0"))
 if parent > 1:
-    threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()
+    threading.Thread(target=watch_parent, args=(parent, os.environ.get("HOTPATH_PARENT_START", "")), daemon=True).start()
 
 from locust.main import main  # noqa: E402  (after the version fix, which main() reads)
 

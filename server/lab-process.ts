@@ -3,6 +3,7 @@
 // the runner that started it is gone.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TIMING } from '../core/defaults.js';
 import { formatReadyLine } from '../core/ready-line.js';
 import { watchParent } from './parent-watch.js';
 
@@ -26,16 +27,23 @@ export function listenOnLoopback(server: Server, port: number, fail: (message: s
   server.on('error', (error) => fail(`cannot listen on 127.0.0.1:${port}: ${error.message}`));
 }
 
-/** Runs `stop` once, on SIGINT, SIGTERM, or when the parent or the runner is gone. */
+/**
+ * Runs `stop` once, on SIGINT, SIGTERM, when the parent or the runner is gone, or when nobody
+ * reads our output any more (EPIPE: the runner died). `stop` should exit; if the exit stalls,
+ * the process kills itself after a while, so it can never outlive its runner for long.
+ */
 export function stopWhenAsked(stop: () => void): void {
   let stopping = false;
   const once = (): void => {
     if (stopping) return;
     stopping = true;
+    setTimeout(() => process.kill(process.pid, 'SIGKILL'), TIMING.stopStallMs).unref();
     stop();
   };
   process.on('SIGINT', once);
   process.on('SIGTERM', once);
-  // Under 0x our parent is 0x, not the runner, so the runner passes its own pid too.
+  process.stdout.on('error', once);
+  process.stderr.on('error', once);
+  // Under 0x our parent is 0x, not the runner, so the runner passes its own identity too.
   watchParent(once);
 }
