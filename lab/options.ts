@@ -7,21 +7,14 @@ import { ParamError, parseParamPairs, parseParams, type Params } from '../core/p
 import type { ClinicTool, DriverName, LocustUser, RunOptions } from '../core/run-options.js';
 import { parseFlags } from './flags.js';
 
-/** Flags as typed, before a lesson is known. */
-export interface ParsedArgs {
+/** Flags as typed, before a lesson is known: the run's switches, and what the lesson resolves. */
+export interface ParsedArgs extends Omit<RunOptions, 'duration' | 'warmup' | 'connections' | 'params'> {
   help: boolean;
   lessonArg: string | undefined;
+  /** Unset: the lesson's default (or --quick's). */
   duration?: number;
   warmup?: number;
   connections?: number;
-  driver: DriverName;
-  flamegraph: boolean;
-  json: boolean;
-  quick: boolean;
-  verbose: boolean;
-  clinic: ClinicTool | null;
-  locustWorkers: number;
-  locustUser: LocustUser;
   /** `--param name=value`, not yet checked against the lesson. */
   rawParams: Record<string, string>;
   /** `--serve <variant>`: serve that variant instead of measuring the lesson. */

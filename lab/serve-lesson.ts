@@ -28,7 +28,7 @@ export function findVariant(lesson: Lesson, name: string): Variant {
 
 /**
  * Serves until `io.signal` aborts (Ctrl+C), then stops every process it started. Prints
- * `HOTPATH_SERVING <url>` on `stdout` once the variant answers. Throws if the server dies first.
+ * `HOTPATH_SERVING <url>` on `stdout` once its server is ready. Throws if the server dies first.
  */
 export async function serveLesson(lesson: Lesson, options: ServeOptions, io: RunIo, stdout: NodeJS.WritableStream): Promise<void> {
   const variant = findVariant(lesson, options.variant);
@@ -51,7 +51,7 @@ export async function serveLesson(lesson: Lesson, options: ServeOptions, io: Run
     t.line(`${t.paint('bold', `hotpath · lesson ${lesson.id} · ${variant.name}`)} serving at ${t.paint('cyan', url)}`);
     t.line(t.paint('dim', `  ${variant.summary}`));
     for (const example of examples(url, site?.mix ?? null)) t.line(t.paint('dim', `  try: ${example}`));
-    t.line(t.paint('dim', '  metrics: ') + t.paint('dim', `http://127.0.0.1:${server.port}/__lab/metrics · Ctrl+C to stop`));
+    t.line(t.paint('dim', `  metrics: http://127.0.0.1:${server.port}/__lab/metrics · Ctrl+C to stop`));
     if (io.signal?.aborted) return;
     const stopped = io.signal ? once(io.signal, 'abort').then(() => null) : new Promise<never>(() => {});
     const exits = [server, ...(site?.upstream ? [site.upstream] : [])].map((p) => p.exited.then((code) => ({ label: p.label, code })));
