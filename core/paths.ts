@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The project root, found from this file whether it runs from lab/ (vitest) or dist/lab/. */
+/** The project root, found from this file whether it runs from core/ (vitest) or dist/core/. */
 export const projectRoot = (() => {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const up = path.basename(path.dirname(here)) === 'dist' ? '../..' : '..';
