@@ -45,6 +45,23 @@ export function isSameProcess(pid: number, startTicks: number | null): boolean {
   return now === null || now === startTicks; // without /proc, trust the pid
 }
 
+/**
+ * Whether `ancestor` is the parent of `pid`, or its parent's parent, and so on up to pid 1. Null
+ * without /proc (not Linux): then nothing can be said.
+ */
+export function descendsFrom(pid: number, ancestor: number): boolean | null {
+  let current = pid;
+  for (let depth = 0; depth < 64; depth += 1) {
+    const fields = procStatFields(current);
+    if (!fields) return depth === 0 ? null : false;
+    const parent = Number(fields[1]);
+    if (parent === ancestor) return true;
+    if (parent <= 1) return false;
+    current = parent;
+  }
+  return false;
+}
+
 /** The environment that tells a lab process which runner started it, for it to watch. */
 export function runnerIdentityEnv(): Record<string, string> {
   const start = processStartTicks(process.pid);

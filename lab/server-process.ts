@@ -10,7 +10,7 @@ import path from 'node:path';
 import { TIMING } from '../core/defaults.js';
 import { HotpathError } from '../core/errors.js';
 import { OutputLines } from '../core/output-lines.js';
-import { hotpathHome, safeFileName, serverMain } from '../core/paths.js';
+import { hotpathHome, projectRoot, safeFileName, serverMain } from '../core/paths.js';
 import { runnerIdentityEnv } from '../core/proc-stat.js';
 import { parseReadyLine } from '../core/ready-line.js';
 import type { ClinicTool } from '../core/run-options.js';
@@ -80,7 +80,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
 
   const command = launchCommand(options, [...options.args], outputDir);
   const child = spawn(process.execPath, command, {
-    cwd: runDir ?? hotpathHome(), // not outputDir: 0x moves its logs from the working dir into the output dir
+    cwd: runDir ?? projectRoot, // not outputDir: 0x moves its logs from the working dir into the output dir
     detached: true, // its own process group: Ctrl+C on the terminal reaches the runner only
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -188,16 +188,17 @@ function waitForReady(
       timeoutMs,
     );
     const lines = new OutputLines();
-    child.stdout?.on('data', (chunk: Buffer) => {
-      for (const line of lines.push(chunk)) {
-        mirror(log, `${line}\n`, options.verbose);
-        const ready = parseReadyLine(line);
-        if (ready) settle(() => resolve(ready));
-      }
-    });
+    const take = (line: string): void => {
+      mirror(log, `${line}\n`, options.verbose);
+      const ready = parseReadyLine(line);
+      if (ready) settle(() => resolve(ready));
+    };
+    child.stdout?.on('data', (chunk: Buffer) => lines.push(chunk).forEach(take));
+    child.stdout?.on('end', () => lines.flush().forEach(take)); // a last line without its newline
     void exited.then((code) => {
-      const why = spawnError() ? `could not be started (${spawnError()!.message})` : `exited (code ${code}) before it was ready`;
-      settle(() => reject(new HotpathError('E_SERVER', `server ${options.label} ${why}; ${where}`)));
+      const failed = spawnError();
+      const why = failed ? `could not be started (${failed.message}, working folder ${options.runDir ?? projectRoot})` : `exited (code ${code}) before it was ready; ${where}`;
+      settle(() => reject(new HotpathError('E_SERVER', `server ${options.label} ${why}`)));
     });
   });
 }

@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path';
 import { TIMING } from '../core/defaults.js';
 import { DRIVER_TEMP_PREFIX, flamegraphsDir, hotpathHome, RUNNER_PID_FILE } from '../core/paths.js';
-import { isAlive } from '../core/proc-stat.js';
+import { isAlive, isSameProcess, processStartTicks } from '../core/proc-stat.js';
 
 /** A run folder being prepared: `.<run id>.starting-<pid>`, renamed once it holds its marker. */
 const STARTING = /^\..*\.starting-(\d+)$/;
@@ -19,7 +19,7 @@ export async function createRunFolder(runDir: string): Promise<void> {
   const staging = path.join(path.dirname(runDir), `.${path.basename(runDir)}.starting-${process.pid}`);
   await mkdir(staging, { recursive: true });
   try {
-    await writeFile(path.join(staging, RUNNER_PID_FILE), `${process.pid}\n`);
+    await writeFile(path.join(staging, RUNNER_PID_FILE), `${process.pid} ${processStartTicks(process.pid) ?? ''}\n`);
     await rename(staging, runDir);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
@@ -47,8 +47,10 @@ export async function sweepLeftovers(): Promise<string[]> {
         }
         continue;
       }
-      const pid = Number((await readFile(path.join(runDir, RUNNER_PID_FILE), 'utf8').catch(() => '')).trim());
-      if (pid > 0 && isAlive(pid)) continue; // another runner is using it right now
+      // `<pid> <start ticks>`: the start time tells the runner from a process that reused its pid.
+      const [pidText, startText] = (await readFile(path.join(runDir, RUNNER_PID_FILE), 'utf8').catch(() => '')).trim().split(' ');
+      const pid = Number(pidText);
+      if (pid > 0 && isSameProcess(pid, startText ? Number(startText) : null)) continue; // another runner is using it right now
       const files = await list(runDir);
       for (const file of files.filter(isTemporary)) {
         await rm(path.join(runDir, file), { recursive: true, force: true });
@@ -72,7 +74,8 @@ async function sweepGalleryTempFiles(): Promise<string[]> {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory() && depth < 2) await visit(file, depth + 1);
       // Another runner may be writing this very file: only old ones are leftovers.
-      else if (entry.isFile() && entry.name.includes('.tmp-') && (await stat(file)).mtimeMs < stale) {
+      // Another runner may be sweeping too, and remove (or rename) it first.
+      else if (entry.isFile() && entry.name.includes('.tmp-') && ((await stat(file).catch(() => null))?.mtimeMs ?? Infinity) < stale) {
         await rm(file, { force: true });
         removed.push(file);
       }

@@ -196,10 +196,14 @@ function startLocustProcess(python: string[], args: string[], env: NodeJS.Proces
     if (verbose) process.stderr.write(chunk);
   };
   child.stdout?.on('data', mirror);
+  const scan = (line: string): void => {
+    for (const warning of line.match(HIGH_CPU_WARNING) ?? []) warnings.add(warning);
+  };
   child.stderr?.on('data', (chunk: Buffer) => {
-    for (const line of stderr.push(chunk)) for (const warning of line.match(HIGH_CPU_WARNING) ?? []) warnings.add(warning);
+    stderr.push(chunk).forEach(scan);
     mirror(chunk);
   });
+  child.stderr?.on('end', () => stderr.flush().forEach(scan));
   const exit = new Promise<void>((resolve) => {
     child.once('close', (exitCode) => {
       exited = true;

@@ -11,6 +11,14 @@ describe('OutputLines', () => {
     expect(lines.flush()).toEqual(['no newline']);
   });
 
+  it('keeps a UTF-8 character whole when a read splits it', () => {
+    const lines = new OutputLines();
+    const bytes = Buffer.from('speedup → 30x\n', 'utf8');
+    const cut = bytes.indexOf(0xe2) + 1; // inside the arrow's three bytes
+    expect(lines.push(bytes.subarray(0, cut))).toEqual([]);
+    expect(lines.push(bytes.subarray(cut))).toEqual(['speedup → 30x']);
+  });
+
   it('keeps memory bounded: a long tail is cut to its last characters, a long line to its cap', () => {
     const lines = new OutputLines(100, 10);
     for (let i = 0; i < 1000; i += 1) lines.push(`line ${i} ${'x'.repeat(50)}\n`);

@@ -2,7 +2,7 @@
 // pid alone cannot tell: the runner died while the process was still starting, or its pid now
 // belongs to another process. Real server processes, spawned here as the runner would.
 import { execFileSync, spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { projectRoot, serverMain } from '../../core/paths.js';
 import { isAlive, processStartTicks } from '../../core/proc-stat.js';
 import { parseReadyLine } from '../../core/ready-line.js';
@@ -11,6 +11,12 @@ import { waitFor } from '../helpers/run-cli.js';
 const SERVER = [serverMain, '--lesson', '2', '--variant', 'held-mutex', '--port', '0'];
 /** One parent poll, and a margin for a loaded machine. */
 const NOTICE_MS = 5_000;
+
+/** Servers a test started: killed after each test, whatever it asserted. */
+const started: number[] = [];
+afterEach(() => {
+  for (const pid of started.splice(0)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+});
 
 function startServer(env: Record<string, string>): { pid: number; ready: Promise<boolean>; exited: Promise<number | null> } {
   const child = spawn(process.execPath, SERVER, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...env } });
@@ -23,6 +29,7 @@ function startServer(env: Record<string, string>): { pid: number; ready: Promise
     child.once('close', () => resolve(false));
   });
   const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+  started.push(child.pid!);
   return { pid: child.pid!, ready, exited };
 }
 
@@ -43,7 +50,7 @@ describe('a lab process watching its runner', { timeout: 20_000 }, () => {
     expect(await Promise.race([server.exited.then(() => 'exited'), new Promise((r) => setTimeout(() => r('still running'), NOTICE_MS))])).toBe('exited');
   });
 
-  it('exits when its parent died while it was starting (already a child of pid 1 when it looks)', async () => {
+  it('exits when its parent died while it was starting (adopted by pid 1 or a subreaper before it looks)', async () => {
     // A shell starts the server in the background and exits at once, as a runner killed during
     // the server's start-up would: the server is reparented before its watch begins. The runner
     // it names (this test) stays alive, so only the reparenting can tell it to stop.
@@ -51,6 +58,7 @@ describe('a lab process watching its runner', { timeout: 20_000 }, () => {
       cwd: projectRoot, env: { ...process.env, ...me }, encoding: 'utf8',
     }).trim());
     expect(pid).toBeGreaterThan(1);
+    started.push(pid);
     expect(await waitFor(() => !isAlive(pid), NOTICE_MS)).toBe(true);
   });
 });
