@@ -11,15 +11,18 @@ export interface PublishedGraph {
   file: string;
 }
 
-/** Moves a run's graphs into the gallery; returns the published paths by label. */
+/**
+ * Moves a run's graphs into the gallery, adding each to `published` as soon as it is there (so a
+ * caller whose move fails half-way knows which ones moved); returns `published`.
+ */
 export async function publishFlamegraphs(
   lessonId: number,
   runId: string,
   graphs: ReadonlyArray<{ label: string; html: string }>,
+  published: PublishedGraph[] = [],
 ): Promise<PublishedGraph[]> {
   const dir = path.join(flamegraphsDir(), `lesson-${pad2(lessonId)}`, runId);
   await mkdir(dir, { recursive: true });
-  const published: PublishedGraph[] = [];
   for (const graph of graphs) {
     const file = path.join(dir, `${safeFileName(graph.label)}.html`);
     await copyFile(graph.html, file); // copy + rm, not rename: HOTPATH_HOME may be another device

@@ -15,7 +15,7 @@ import type { LoadDriver } from '../loadtests/load-driver.js';
 import { TRIVIAL_PATH, variantPath } from '../server/app.js';
 import { buildRecord } from './build-record.js';
 import { fetchAnswers, findMismatch } from './equivalence.js';
-import { publishFlamegraphs, writeComparePage, writeGalleryIndex } from './gallery.js';
+import { publishFlamegraphs, writeComparePage, writeGalleryIndex, type PublishedGraph } from './gallery.js';
 import { measurePoint, type PointResult, type RunIo } from './measure-point.js';
 import { printHeader, printResults } from './report.js';
 import { writeRunRecord, type RunRecord, type VariantRecord } from './run-record.js';
@@ -135,37 +135,42 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
 }
 
 /**
- * Moves the run's graphs into the gallery and records where they went, then lists the run in the
- * gallery's index (which reads the records on disk). A gallery that cannot be written (a full
- * disk, a file where a folder should be) costs the pictures, not the run: the record says so and
- * keeps its measurement. @returns the gallery index, or null when there is none to open.
+ * Moves the run's graphs into the gallery and records where they went, then rewrites the
+ * gallery's index (it reads the records on disk, so it comes last). A gallery that cannot be
+ * written (a full disk, a file where a folder should be) costs the pictures, not the run: the
+ * record says so and keeps its measurement. @returns the gallery index, or null when there is
+ * no graph of this run to open there.
  */
 async function publishRunGraphs(record: RunRecord, points: readonly PointResult[], recordFile: string): Promise<string | null> {
   const graphs = points.filter((p) => p.graphHtml).map((p) => ({ label: p.record.name, html: p.graphHtml as string }));
-  if (graphs.length === 0) return null;
-  const failed = async (note: string): Promise<null> => {
-    record.comparison.notes.push(note);
-    await writeRunRecord(recordFile, record);
-    return null;
-  };
-  try {
-    const published = await publishFlamegraphs(record.lesson.id, record.runId, graphs);
+  const published: PublishedGraph[] = [];
+  const notes: string[] = [];
+  if (graphs.length > 0) {
+    try {
+      await publishFlamegraphs(record.lesson.id, record.runId, graphs, published);
+      record.compareFlamegraphs = relativeToRoot(await writeComparePage(record, published));
+    } catch (error) {
+      const left = graphs.filter((g) => existsSync(g.html)).map((g) => relativeToRoot(g.html));
+      notes.push(`the flame graphs could not all be published to the gallery (${(error as Error).message})` +
+        (left.length > 0 ? `; still in the run folder: ${left.join(', ')}` : ''));
+    }
     for (const graph of published) {
       const variant = record.variants.find((v) => v.name === graph.label);
       if (variant) variant.flamegraph = relativeToRoot(graph.file);
     }
-    record.compareFlamegraphs = relativeToRoot(await writeComparePage(record, published));
-  } catch (error) {
-    const left = graphs.filter((g) => existsSync(g.html)).map((g) => relativeToRoot(g.html));
-    return failed(`the flame graphs could not be published to the gallery (${(error as Error).message})` +
-      (left.length > 0 ? `; still in the run folder: ${left.join(', ')}` : ''));
   }
-  await writeRunRecord(recordFile, record);
+  record.comparison.notes.push(...notes);
+  if (published.length > 0 || notes.length > 0) await writeRunRecord(recordFile, record);
+  let gallery: string | null = null;
   try {
-    return await writeGalleryIndex();
+    gallery = await writeGalleryIndex();
   } catch (error) {
-    return failed(`the gallery's index could not be rewritten (${(error as Error).message}); this run's graphs are in ${record.compareFlamegraphs}`);
+    if (graphs.length > 0) {
+      record.comparison.notes.push(`the gallery's index could not be rewritten (${(error as Error).message})`);
+      await writeRunRecord(recordFile, record);
+    }
   }
+  return published.length > 0 ? gallery : null;
 }
 
 async function checkAnswers(lesson: Lesson, options: RunOptions, t: Terminal): Promise<void> {
