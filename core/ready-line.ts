@@ -3,17 +3,21 @@
 
 export const READY_PREFIX = 'HOTPATH_READY';
 
+const READY_LINE = new RegExp(`^${READY_PREFIX} port=(\\d+) pid=(\\d+)\\s*$`);
+
 export function formatReadyLine(port: number, pid: number): string {
   return `${READY_PREFIX} port=${port} pid=${pid}`;
 }
 
 export function parseReadyLine(line: string): { port: number; pid: number } | null {
-  const match = /^HOTPATH_READY port=(\d+) pid=(\d+)\s*$/.exec(line);
+  const match = READY_LINE.exec(line);
   if (!match) return null;
   return { port: Number(match[1]), pid: Number(match[2]) };
 }
 
 export const SERVING_PREFIX = 'HOTPATH_SERVING';
+
+const SERVING_LINE = new RegExp(`^${SERVING_PREFIX} (http://127\\.0\\.0\\.1:\\d+/\\S*)\\s*$`);
 
 /** `HOTPATH_SERVING http://127.0.0.1:<port>/lessons/<n>/<variant>…`: serve mode's one stdout line. */
 export function formatServingLine(url: string): string {
@@ -21,6 +25,6 @@ export function formatServingLine(url: string): string {
 }
 
 export function parseServingLine(line: string): string | null {
-  const match = /^HOTPATH_SERVING (http:\/\/127\.0\.0\.1:\d+\/\S*)\s*$/.exec(line);
+  const match = SERVING_LINE.exec(line);
   return match ? match[1]! : null;
 }

@@ -1,6 +1,7 @@
 // Serve mode: one variant of a lesson on 127.0.0.1, with what it needs (the site, the upstream),
 // until Ctrl+C. No load, no record: for curl, a browser, or one's own locustfile.
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { HotpathError } from '../core/errors.js';
 import type { Lesson, Variant } from '../core/lesson.js';
 import { toQueryString, type Params } from '../core/params.js';
@@ -32,6 +33,7 @@ export function findVariant(lesson: Lesson, name: string): Variant {
  */
 export async function serveLesson(lesson: Lesson, options: ServeOptions, io: RunIo, stdout: NodeJS.WritableStream): Promise<void> {
   const variant = findVariant(lesson, options.variant);
+  if (options.port !== 0) await assertPortFree(options.port);
   const t = io.terminal;
   try {
     const site = lesson.site ? await prepareSite(lesson, { params: options.params, runDir: null, verbose: options.verbose }, io) : null;
@@ -60,6 +62,18 @@ export async function serveLesson(lesson: Lesson, options: ServeOptions, io: Run
   } finally {
     await stopAllServers();
   }
+}
+
+/** A port someone else holds is a usage error (pick another), not a server that failed. */
+async function assertPortFree(port: number): Promise<void> {
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(port, '127.0.0.1', resolve));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new HotpathError('E_USAGE', `Port ${port} on 127.0.0.1 is ${code === 'EADDRINUSE' ? 'in use' : `not available (${code})`}; pick another with --port, or 0 for any free one`);
+  }
+  await new Promise((resolve) => probe.close(resolve));
 }
 
 /** Commands a person can paste: the endpoint itself, and for a site a file and a revalidation. */

@@ -24,12 +24,17 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The repo files a source file imports (relative specifiers, `.js` mapped back to `.ts`). */
+/**
+ * The repo files a source file imports (relative specifiers, `.js` mapped back to `.ts`): static
+ * imports and re-exports, dynamic `import('…')` and `typeof import('…')` alike.
+ */
 function importsOf(file: string): string[] {
   const text = readFileSync(path.join(projectRoot, file), 'utf8');
-  return [...text.matchAll(/^(?:import|export)\b[^;]*?from\s+'(\.{1,2}\/[^']+)'/gms)].map((m) =>
-    path.join(path.dirname(file), m[1]!).replace(/\.js$/, '.ts'),
-  );
+  const specifiers = [
+    ...[...text.matchAll(/^\s*(?:import|export)\b[^;]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/gms)].map((m) => m[1]!),
+    ...[...text.matchAll(/\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g)].map((m) => m[1]!),
+  ];
+  return specifiers.map((specifier) => path.join(path.dirname(file), specifier).replace(/\.js$/, '.ts'));
 }
 
 const files = Object.keys(MAY_IMPORT).flatMap(sourceFiles);

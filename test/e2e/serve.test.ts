@@ -69,6 +69,20 @@ describe('npm run lesson -- N --serve <variant>', { timeout: 60_000 }, () => {
     expect(await waitFor(() => pids.every((pid) => !isAlive(pid)), 5_000)).toBe(true);
   });
 
+  it('a port someone else holds: exit 2 with one line, nothing started', async () => {
+    const squatter = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => squatter.once('listening', resolve));
+    const taken = (squatter.address() as { port: number }).port;
+    try {
+      const run = await runCli(['2', '--serve', 'held-mutex', '--port', String(taken)]);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split('\n')).toEqual([`hotpath: Port ${taken} on 127.0.0.1 is in use; pick another with --port, or 0 for any free one`]);
+      expect(run.stdout).toBe('');
+    } finally {
+      squatter.close();
+    }
+  });
+
   it.each([
     [['2', '--serve', 'nope'], /Lesson 2 has no variant `nope`; its variants are held-mutex, mutex-early-release, rwlock-early-release/],
     [['2', '--serve', 'held-mutex', '--duration', '3'], /`--duration` does not go with `--serve`/],
