@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { TIMING } from '../core/defaults.js';
 import type { Lesson } from '../core/lesson.js';
 import { measurePoint, type RunIo } from '../lab/measure-point.js';
 import { parseCliArgs, resolveRunOptions } from '../lab/options.js';
@@ -122,7 +123,7 @@ async function interleaved(
     for (const [name, setting] of Object.entries(settings)) {
       const result = await measurePoint({
         lessonId, warmup: 1, duration: seconds, clinic: null, verbose: false, serverEnv: setting.env, io,
-        driver: setting.driver ?? autocannonDriver, runDir: mkdtempSync(path.join(scratch, 'run-')), timeoutSec: 10,
+        driver: setting.driver ?? autocannonDriver, runDir: mkdtempSync(path.join(scratch, 'run-')), timeoutSec: TIMING.minRequestTimeoutSec,
         point: { label: `${variant}-${name}`, variant, connections }, pathWithQuery, profiler: setting.profiler,
         warmupConnections: connections,
       });

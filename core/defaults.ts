@@ -62,6 +62,8 @@ export const GENERATOR = {
   cpuLimitPct: 90,
   /** From here the run stays valid but says the generator is near its limit. */
   cpuNearPct: 80,
+  /** A CPU sample of a generator process over less than this window means nothing. */
+  minCpuWindowMs: 500,
 } as const;
 
 /** Locust, driven as a child process. */
@@ -72,8 +74,14 @@ export const LOCUST = {
   expectWorkersMaxWaitSec: 20,
   /** After the run, how long Locust processes get to exit before SIGKILL. */
   stopGraceMs: 3_000,
+  /** Seconds Locust's users get to finish a request when the run ends (its `--stop-timeout`). */
+  stopTimeoutSec: 1,
+  /** How often Locust writes its CSV files (its default is 10 s): the live req/s reads them. */
+  csvFlushSec: 1,
   /** Think time of the story model: `between(0.5, 0.5)` in locustfiles/hotpath_user.py. */
   storyThinkTimeMs: 500,
+  /** How often the runner looks whether the master listens yet, before starting workers. */
+  masterPollMs: 100,
   /** Tries at a master port when another process takes the one picked (it is picked, then bound). */
   masterPortTries: 3,
 } as const;

@@ -1,5 +1,5 @@
 // What /proc says about a process: its stat fields, and whether it is still running.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**
  * The fields of /proc/<pid>/stat after the command name (which sits in parentheses and may hold
@@ -60,6 +60,50 @@ export function descendsFrom(pid: number, ancestor: number): boolean | null {
     current = parent;
   }
   return false;
+}
+
+/**
+ * Whether process `pid` itself holds a TCP socket listening on `port` (IPv4 or IPv6), not merely
+ * whether someone does. Null without /proc (not Linux).
+ */
+export function listensOn(pid: number, port: number): boolean | null {
+  let sockets: Set<string>;
+  try {
+    const links = readdirSync(`/proc/${pid}/fd`).map((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        return ''; // closed meanwhile
+      }
+    });
+    sockets = new Set(links.filter((link) => link.startsWith('socket:[')).map((link) => link.slice('socket:['.length, -1)));
+  } catch {
+    return existsInProc() ? false : null;
+  }
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    // Columns: sl local_address rem_address st(0A = LISTEN) tx:rx tr:when retrnsmt uid timeout inode
+    for (const row of text.split('\n').slice(1)) {
+      const cols = row.trim().split(/\s+/);
+      if (cols[1]?.endsWith(local) && cols[3] === '0A' && sockets.has(cols[9] ?? '')) return true;
+    }
+  }
+  return false;
+}
+
+function existsInProc(): boolean {
+  try {
+    readdirSync('/proc/self/fd');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The environment that tells a lab process which runner started it, for it to watch. */

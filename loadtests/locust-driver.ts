@@ -13,7 +13,7 @@ import { HotpathError, throwIfAborted } from '../core/errors.js';
 import { assertLoopbackTarget } from '../core/loopback.js';
 import { OutputLines } from '../core/output-lines.js';
 import { DRIVER_TEMP_PREFIX, projectRoot } from '../core/paths.js';
-import { runnerIdentityEnv } from '../core/proc-stat.js';
+import { listensOn, runnerIdentityEnv } from '../core/proc-stat.js';
 import { type LoadDriver, type LoadOptions, type LoadResult } from './load-driver.js';
 import { currentRpsFromHistory, locustCsvToResult, parseLocustHistory } from './locust-csv-to-result.js';
 import { findLocust } from './locust-install.js';
@@ -55,13 +55,15 @@ async function runLocust(config: LocustDriverOptions, options: LoadOptions): Pro
   const runTimeSec = Math.max(1, Math.round(options.durationSec));
   const common = ['-f', path.join(LOCUSTFILES_DIR, config.locustfile), '--loglevel', 'WARNING'];
   const headless = ['--headless', '-u', users, '-r', users, '-t', `${runTimeSec}s`, '--host', `http://${target.host}`,
-    '--csv', path.join(dir, 'run'), '--only-summary', '--stop-timeout', '1'];
+    '--csv', path.join(dir, 'run'), '--only-summary', '--stop-timeout', String(LOCUST.stopTimeoutSec)];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOTPATH_PATH: `${target.pathname}${target.search}`,
     HOTPATH_USER: config.userModel,
     HOTPATH_TIMEOUT_SEC: String(options.timeoutSec),
     ...runnerIdentityEnv(),
+    HOTPATH_PARENT_POLL_SEC: String(TIMING.parentPollMs / 1000),
+    HOTPATH_CSV_FLUSH_SEC: String(LOCUST.csvFlushSec),
     PYTHONUNBUFFERED: '1',
   };
   if (options.acceptRedirects) env.HOTPATH_ACCEPT_REDIRECTS = '1';
@@ -120,7 +122,10 @@ async function runLocustProcesses({ config, options, common, headless, dir, runT
   if (masterPort !== null) {
     master = start([...common, ...headless, '--master', '--master-bind-host', '127.0.0.1', '--master-bind-port', String(masterPort),
       '--expect-workers', String(config.workers), '--expect-workers-max-wait', String(LOCUST.expectWorkersMaxWaitSec)]);
-    for (let i = 0; i < config.workers; i += 1) {
+    // Workers connect only once this master holds the port: had another process taken it (another
+    // runner's master, say), they would join that one and load its measurement.
+    await masterListening(master, masterPort, options.signal);
+    for (let i = 0; i < config.workers && !master.exited; i += 1) {
       workers.push(start([...common, '--worker', '--master-host', '127.0.0.1', '--master-port', String(masterPort)]));
     }
   } else {
@@ -243,6 +248,16 @@ function startLocustProcess(python: string[], args: string[], env: NodeJS.Proces
       signalGroup('SIGKILL'); // helpers Locust may have left in its group
     },
   };
+}
+
+/** Waits until the master listens on its port, exits, or the run is aborted (bounded). */
+async function masterListening(master: LocustProcess, port: number, signal: AbortSignal | undefined): Promise<void> {
+  const deadline = Date.now() + LOCUST.startupAllowanceSec * 1000;
+  while (!master.exited && !signal?.aborted && Date.now() < deadline) {
+    const listening = listensOn(master.pid, port);
+    if (listening !== false) return; // listening, or no /proc to tell: go ahead
+    await Promise.race([master.exit, sleep(LOCUST.masterPollMs)]);
+  }
 }
 
 /** The history file can be read mid-write; a torn last line just means no update this second. */

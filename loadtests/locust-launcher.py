@@ -7,7 +7,9 @@
    process exits as soon as that runner is gone (a pid whose start time is no longer
    HOTPATH_PARENT_START is another process: pids are reused).
 3. Locust flushes its CSV files every 10 s, so a short run's _stats_history.csv stays empty
-   until the end. Flushing every second lets the runner show live req/s.
+   until the end. Flushing every HOTPATH_CSV_FLUSH_SEC (the runner passes 1) lets it show live
+   req/s. HOTPATH_PARENT_POLL_SEC sets how often the runner is checked (the runner passes its
+   own setting).
 
 Usage: python3 locust-launcher.py <locust arguments...>
 """
@@ -26,7 +28,8 @@ DEBIAN_MISSING_VERSION = "2.12.1"
 if not locust.__version__:
     locust.__version__ = locust.runners.__version__ = DEBIAN_MISSING_VERSION
 
-locust.stats.CSV_STATS_FLUSH_INTERVAL_SEC = 1
+locust.stats.CSV_STATS_FLUSH_INTERVAL_SEC = float(os.environ.get("HOTPATH_CSV_FLUSH_SEC", "1"))
+PARENT_POLL_SEC = float(os.environ.get("HOTPATH_PARENT_POLL_SEC", "1"))
 
 
 def start_ticks(pid: int) -> "str | None":
@@ -49,7 +52,7 @@ def watch_parent(pid: int, start: str) -> None:
             pass
         if start and os.path.isdir("/proc") and start_ticks(pid) != start:
             os._exit(3)
-        time.sleep(1)
+        time.sleep(PARENT_POLL_SEC)
 
 
 parent = int(os.environ.get("HOTPATH_PARENT_PID", "0"))

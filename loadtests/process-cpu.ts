@@ -1,5 +1,6 @@
 // CPU use of other processes (Locust's), from /proc/<pid>/stat: Linux only, no dependency.
 import { execFileSync } from 'node:child_process';
+import { GENERATOR } from '../core/defaults.js';
 import { procStatFields } from '../core/proc-stat.js';
 
 let ticksPerSecond: number | null = null;
@@ -41,7 +42,7 @@ export class CpuSampler {
     let busiest = 0;
     for (const [pid, first] of this.#first) {
       const last = this.#last.get(pid);
-      if (!last || last.at - first.at < 500) continue; // too short a window to mean anything
+      if (!last || last.at - first.at < GENERATOR.minCpuWindowMs) continue; // too short a window to mean anything
       busiest = Math.max(busiest, ((last.cpu - first.cpu) / ((last.at - first.at) / 1000)) * 100);
     }
     return busiest;

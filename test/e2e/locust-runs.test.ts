@@ -17,6 +17,15 @@ import { createApp } from '../../server/app.js';
 import { listen } from '../helpers/listen.js';
 import { leftovers, locustLauncherPids, removeTestHomes, runCli, startCli, waitFor } from '../helpers/run-cli.js';
 
+/** A port that was free a moment ago. */
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 const haveLocust = (() => {
   try {
     findLocust();
@@ -105,7 +114,7 @@ describe.skipIf(!haveLocust && process.env.CI !== 'true')('--driver locust, end 
       workers: 1,
       userModel: 'fast',
       pickPort: async () => {
-        const port = picked.length === 0 ? taken : taken + 1 + Math.floor(Math.random() * 1000);
+        const port = picked.length === 0 ? taken : await freePort();
         picked.push(port);
         return port;
       },
