@@ -1,6 +1,7 @@
 // kill -9 of the runner cannot be caught: whatever it started must notice on its own. These
 // trials kill it at moments spread over a whole run (starting, build, server start, warm-up,
-// measure, stop, between points, with an upstream) and then find no process and no port left.
+// measure, stop, between points, with an upstream, under 0x, with Locust) and then find no
+// process and no port left. Locust is installed by CI (.ci/run).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -18,33 +19,40 @@ const QUICK = ['--quick', '--duration', '2', '--warmup', '1'];
 /** A moment of a run: a line to wait for (on stdout or stderr), then a random delay up to `jitterMs`. */
 interface Moment {
   name: string;
-  lesson: string;
+  /** The lesson and its extra flags. */
+  args: string[];
   after: RegExp | null;
   jitterMs: number;
+  /** How long its processes may take to go: 0x writes its graph after the server exits. */
+  noticeMs?: number;
 }
 
 const MOMENTS: Moment[] = [
-  { name: 'starting (sweep, checks)', lesson: '2', after: null, jitterMs: 400 },
-  { name: 'the first server starting', lesson: '2', after: /all 3 variants answer/, jitterMs: 150 },
-  { name: 'a server just announced', lesson: '2', after: /^server held-mutex pid=/m, jitterMs: 30 },
-  { name: 'warm-up', lesson: '2', after: /held-mutex\s+warm-up/, jitterMs: 600 },
-  { name: 'measuring a held lock', lesson: '2', after: /held-mutex\s+measure/, jitterMs: 1_500 },
-  { name: 'stopping a server', lesson: '2', after: /^- held-mutex\s+measure/m, jitterMs: 60 },
-  { name: 'between points', lesson: '2', after: /^- mutex-early-release\s+measure/m, jitterMs: 200 },
-  { name: 'with an upstream, probing', lesson: '4', after: /^server upstream pid=/m, jitterMs: 300 },
-  { name: 'with an upstream, measuring', lesson: '4', after: /fetch-per-request\s+measure/, jitterMs: 1_000 },
+  { name: 'starting (sweep, checks)', args: ['2'], after: null, jitterMs: 400 },
+  { name: 'the first server starting', args: ['2'], after: /all 3 variants answer/, jitterMs: 150 },
+  { name: 'a server just announced', args: ['2'], after: /^server held-mutex pid=/m, jitterMs: 30 },
+  { name: 'warm-up', args: ['2'], after: /held-mutex\s+warm-up/, jitterMs: 600 },
+  { name: 'measuring a held lock', args: ['2'], after: /held-mutex\s+measure/, jitterMs: 1_500 },
+  { name: 'stopping a server', args: ['2'], after: /^- held-mutex\s+measure/m, jitterMs: 60 },
+  { name: 'between points', args: ['2'], after: /^- mutex-early-release\s+measure/m, jitterMs: 200 },
+  { name: 'with an upstream, probing', args: ['4'], after: /^server upstream pid=/m, jitterMs: 300 },
+  { name: 'with an upstream, measuring', args: ['4'], after: /fetch-per-request\s+measure/, jitterMs: 1_000 },
+  { name: 'under 0x, measuring', args: ['3', '--param', 'iterations=200000'], after: /no-clone\s+measure/, jitterMs: 1_000, noticeMs: 30_000 },
+  { name: 'with Locust, measuring', args: ['2', '--driver', 'locust'], after: /held-mutex\s+measure/, jitterMs: 1_500 },
 ];
 
-describe('kill -9 of the runner at many moments: nothing is left behind', { timeout: 90_000 }, () => {
+describe('kill -9 of the runner at many moments: nothing is left behind', { timeout: 120_000 }, () => {
   it.each(MOMENTS.map((m) => [m.name, m] as const))('%s', async (_name, moment) => {
-    const run = startCli([moment.lesson, ...QUICK]);
+    const run = startCli([...moment.args, ...QUICK]);
     if (moment.after) expect(await waitFor(() => moment.after!.test(run.stdout) || moment.after!.test(run.stderr), 60_000)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * moment.jitterMs));
+    const delayMs = Math.round(Math.random() * moment.jitterMs);
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
     run.child.kill('SIGKILL');
     await run.done;
-    const gone = await waitFor(() => labProcessPids(run.home, '').length === 0, NOTICE_MS);
-    expect(gone ? [] : labProcessPids(run.home, '').map(describeProcess)).toEqual([]);
-    expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
+    const when = `killed ${delayMs} ms after ${moment.after ?? 'the start'}`; // to replay a failure
+    const gone = await waitFor(() => labProcessPids(run.home, '').length === 0, moment.noticeMs ?? NOTICE_MS);
+    expect(gone ? [] : labProcessPids(run.home, '').map(describeProcess), when).toEqual([]);
+    expect(await leftovers(run.stderr), when).toEqual({ alive: [], bound: [] });
   });
 
   it('during the build: killing the whole npm process group leaves nothing either', async () => {
