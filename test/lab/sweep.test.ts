@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { processStartTicks } from '../../core/proc-stat.js';
 import { createRunFolder, sweepLeftovers } from '../../lab/sweep.js';
 
 let home: string;
@@ -70,7 +71,8 @@ describe('sweepLeftovers', () => {
     sweeping = false;
     await Promise.all(sweepers);
     expect(sweeps).toBeGreaterThan(0);
-    for (const dir of dirs) expect(readFileSync(path.join(dir, 'runner.pid'), 'utf8').trim()).toBe(String(process.pid));
+    const marker = `${process.pid} ${processStartTicks(process.pid)}`; // the runner, by pid and start time
+    for (const dir of dirs) expect(readFileSync(path.join(dir, 'runner.pid'), 'utf8').trim()).toBe(marker);
     expect(readdirSync(parent).filter((name) => name.startsWith('.'))).toEqual([]); // no staging folder left
   });
 
@@ -83,5 +85,28 @@ describe('sweepLeftovers', () => {
     await sweepLeftovers();
     expect(existsSync(dead)).toBe(false);
     expect(existsSync(live)).toBe(true);
+  });
+
+  it('sweeps a folder whose runner pid now names another process (same pid, other start time)', async () => {
+    const reused = runDir('reused', { 'runner.pid': `${process.pid} ${processStartTicks(process.pid)! + 1}\n` });
+    const mine = runDir('mine', { 'runner.pid': `${process.pid} ${processStartTicks(process.pid)}\n` });
+    await sweepLeftovers();
+    expect(existsSync(reused)).toBe(false);
+    expect(existsSync(mine)).toBe(true);
+  });
+
+  it('two sweeps at once over the same old gallery temp files: neither fails', async () => {
+    const dir = path.join(home, 'flamegraphs', 'lesson-03', 'run');
+    mkdirSync(dir, { recursive: true });
+    const longAgo = new Date(Date.now() - 3_600_000);
+    for (let trial = 0; trial < 10; trial += 1) {
+      for (let i = 0; i < 30; i += 1) {
+        const file = path.join(dir, `g${i}.html.tmp-1-${trial}`);
+        writeFileSync(file, '<');
+        utimesSync(file, longAgo, longAgo);
+      }
+      await Promise.all([sweepLeftovers(), sweepLeftovers()]);
+      expect(readdirSync(dir)).toEqual([]);
+    }
   });
 });
