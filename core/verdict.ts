@@ -22,6 +22,8 @@ export interface MeasuredPoint extends PlannedPoint {
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   cpuMsPerRequest: number | null;
   gcMsPerRequest: number | null;
+  /** JS heap bytes allocated per request (V8's GC accounting), or null when not measured. */
+  allocBytesPerRequest: number | null;
   lockWait: { acquisitions: number; p99Ms: number; maxQueue: number } | null;
   /** Response bytes per second (autocannon: headers included; Locust: bodies only). */
   bytesPerSec: number;

@@ -33,6 +33,7 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
     latencyMs: v.latencyMs,
     cpuMsPerRequest: v.cpuMsPerRequest,
     gcMsPerRequest: v.gcMsPerRequest,
+    allocBytesPerRequest: v.allocBytesPerRequest,
     lockWait: v.lockWait,
     bytesPerSec: v.bytesPerSec,
     workPerRequest: v.workPerRequest,

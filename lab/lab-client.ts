@@ -44,10 +44,11 @@ export function perRequestCosts(before: LabMetricsSnapshot, after: LabMetricsSna
   requests: number;
   cpuMsPerRequest: number | null;
   gcMsPerRequest: number | null;
+  allocBytesPerRequest: number | null;
   workPerRequest: Record<string, number>;
 } {
   const requests = after.requests.completed - before.requests.completed;
-  if (requests <= 0) return { requests, cpuMsPerRequest: null, gcMsPerRequest: null, workPerRequest: {} };
+  if (requests <= 0) return { requests, cpuMsPerRequest: null, gcMsPerRequest: null, allocBytesPerRequest: null, workPerRequest: {} };
   const cpuMs = after.cpu.userMs + after.cpu.systemMs - (before.cpu.userMs + before.cpu.systemMs);
   const workPerRequest = Object.fromEntries(
     Object.entries(after.counters).map(([name, value]) => [name, (value - (before.counters[name] ?? 0)) / requests]),
@@ -56,6 +57,7 @@ export function perRequestCosts(before: LabMetricsSnapshot, after: LabMetricsSna
     requests,
     cpuMsPerRequest: cpuMs / requests,
     gcMsPerRequest: after.instrumented ? (after.gc.totalMs - before.gc.totalMs) / requests : null,
+    allocBytesPerRequest: after.allocatedBytes !== null && before.allocatedBytes !== null ? (after.allocatedBytes - before.allocatedBytes) / requests : null,
     workPerRequest,
   };
 }

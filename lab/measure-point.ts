@@ -130,6 +130,7 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
       latencyMs: load.latencyMs,
       cpuMsPerRequest: roundOrNull(costs.cpuMsPerRequest, 4),
       gcMsPerRequest: roundOrNull(costs.gcMsPerRequest, 4),
+      allocBytesPerRequest: roundOrNull(costs.allocBytesPerRequest, 0),
       lockWait: after.lock ? { acquisitions: after.lock.acquisitions, p99Ms: round(after.lock.p99Ms, 2), maxQueue: after.lock.maxQueue } : null,
       workPerRequest: Object.fromEntries(Object.entries(costs.workPerRequest).map(([name, value]) => [name, round(value, 4)])),
       memory: after.memoryPeak

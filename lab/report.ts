@@ -26,15 +26,16 @@ const COLUMNS: Column[] = [
   { title: 'max queue', width: 10, value: (v) => (v.lockWait ? String(v.lockWait.maxQueue) : '–') },
   { title: 'cpu ms/req', width: 11, value: (v) => cell(v.cpuMsPerRequest, 3) },
   { title: 'gc ms/req', width: 10, value: (v) => cell(v.gcMsPerRequest, 3) },
+  { title: 'alloc KB/req', width: 13, value: (v) => cell(v.allocBytesPerRequest === null ? null : v.allocBytesPerRequest / 1024, 1) },
 ];
 
 /** Site lessons: bytes, memory and the lesson's work counters instead of lock waits. */
 function siteColumns(counters: NonNullable<Lesson['site']>['counters']): Column[] {
-  const [name, conns, rps, p50, p99, errors, , , cpu, gc] = COLUMNS as [Column, Column, Column, Column, Column, Column, Column, Column, Column, Column];
+  const [name, conns, rps, p50, p99, errors, , , cpu, gc, alloc] = COLUMNS as [Column, Column, Column, Column, Column, Column, Column, Column, Column, Column, Column];
   return [
     name, conns, rps,
     { title: 'MB/s', width: 7, value: (v) => cell(v.bytesPerSec / 1e6, 1) },
-    p50, p99, errors, cpu, gc,
+    p50, p99, errors, cpu, gc, alloc,
     { title: 'rss MiB', width: 8, value: (v) => cell(v.memory?.rssMb ?? null, 0) },
     { title: 'buffers MiB', width: 12, value: (v) => cell(v.memory?.arrayBuffersMb ?? null, 1) },
     ...counters.map((counter): Column => ({

@@ -38,6 +38,12 @@ export interface VariantRecord {
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   cpuMsPerRequest: number | null;
   gcMsPerRequest: number | null;
+  /**
+   * JS heap bytes allocated per completed request over the measured window (V8's GC accounting,
+   * see /__lab/metrics `allocatedBytes`); buffers outside the heap are not counted. Null when
+   * not instrumented.
+   */
+  allocBytesPerRequest: number | null;
   lockWait: { acquisitions: number; p99Ms: number; maxQueue: number } | null;
   /**
    * The server's work counters over the measured window divided by the responses the server

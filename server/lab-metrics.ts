@@ -2,6 +2,7 @@
 // work counters. Counters only grow (the runner subtracts two snapshots); histograms and memory
 // peaks restart on reset().
 import { PerformanceObserver, monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { TIMING } from '../core/defaults.js';
 import { LockWaitStats, type LockWaitSnapshot } from './lock-wait.js';
 import { WorkCounters } from './work-counters.js';
@@ -13,6 +14,12 @@ export interface LabMetricsSnapshot {
   uptimeMs: number;
   cpu: { userMs: number; systemMs: number };
   gc: { count: number; totalMs: number };
+  /**
+   * Bytes the JS heap allocated since the server started (what is in use now, plus what every GC
+   * collected, from V8's own accounting through v8.GCProfiler); only grows. Buffers outside the
+   * heap (file contents) are not in it. Null when not instrumented.
+   */
+  allocatedBytes: number | null;
   /** Event-loop delay since the last reset, ms. */
   eventLoopDelayMs: { mean: number; p50: number; p99: number; max: number } | null;
   heapUsedBytes: number;
@@ -36,6 +43,9 @@ export class LabMetrics {
   #gcCount = 0;
   #gcMs = 0;
   #gcObserver: PerformanceObserver | null = null;
+  #gcProfiler: GCProfiler | null = null;
+  #heapUsedAtStart = 0;
+  #collectedBytes = 0;
   #loopDelay: IntervalHistogram | null = null;
 
   constructor(options: { instrumented: boolean }) {
@@ -48,6 +58,9 @@ export class LabMetrics {
         }
       });
       this.#gcObserver.observe({ entryTypes: ['gc'] });
+      this.#heapUsedAtStart = getHeapStatistics().used_heap_size;
+      this.#gcProfiler = new GCProfiler();
+      this.#gcProfiler.start();
       this.#loopDelay = monitorEventLoopDelay({ resolution: 10 });
       this.#loopDelay.enable();
       this.#memorySampler = setInterval(() => this.#sampleMemory(), TIMING.memorySampleMs).unref();
@@ -82,6 +95,7 @@ export class LabMetrics {
       uptimeMs: Math.round(process.uptime() * 1000),
       cpu: { userMs: cpu.user / 1000, systemMs: cpu.system / 1000 },
       gc: { count: this.#gcCount, totalMs: this.#gcMs },
+      allocatedBytes: this.#allocatedBytes(),
       eventLoopDelayMs: delay
         ? {
             mean: nsToMs(delay.mean),
@@ -108,9 +122,22 @@ export class LabMetrics {
 
   close(): void {
     this.#gcObserver?.disconnect();
+    this.#gcProfiler?.stop();
+    this.#gcProfiler = null;
     this.#loopDelay?.disable();
     if (this.#memorySampler) clearInterval(this.#memorySampler);
     this.#closed.abort();
+  }
+
+  /** Heap in use now, minus at start, plus all that GCs collected (read from a profiler restarted each time). */
+  #allocatedBytes(): number | null {
+    if (!this.#gcProfiler) return null;
+    for (const gc of this.#gcProfiler.stop().statistics) {
+      this.#collectedBytes += Math.max(0, gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize);
+    }
+    this.#gcProfiler = new GCProfiler(); // no GC can run between stop() and start(): nothing is missed
+    this.#gcProfiler.start();
+    return getHeapStatistics().used_heap_size - this.#heapUsedAtStart + this.#collectedBytes;
   }
 
   #sampleMemory(memory = process.memoryUsage()): { heapUsedBytes: number; rssBytes: number; arrayBuffersBytes: number } {

@@ -49,6 +49,11 @@ describe('npm run lesson, end to end', { timeout: E2E_TIMEOUT }, () => {
       expect(variant.topFrames.length).toBeGreaterThan(0);
       expect(variant.topFrames.every((f) => f.selfPct > 0 && f.selfPct <= 100)).toBe(true);
     }
+    // Bytes allocated per request, from V8's GC accounting: the copy makes one array per round, at
+    // least its 16-byte header each (1,000,000 rounds), and no-clone far less.
+    const [clone, noClone] = record.variants as [RunRecord['variants'][number], RunRecord['variants'][number]];
+    expect(clone.allocBytesPerRequest).toBeGreaterThan(1_000_000 * 16);
+    expect(noClone.allocBytesPerRequest).toBeLessThan(clone.allocBytesPerRequest! / 3);
     // The handlers are named, and frames are mapped back to the .ts source the learner edits.
     expect(record.variants[0]?.topFrames.map((f) => f.name).join('\n')).toMatch(/cloneEveryRoundHandler lessons\/03-clone-in-loop\/slow\.ts:\d+:\d+/);
     expect(existsSync(path.resolve(record.compareFlamegraphs!))).toBe(true);

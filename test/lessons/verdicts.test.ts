@@ -5,7 +5,7 @@ import { findLesson } from '../../lessons/catalog.js';
 import { SITE_FILES, siteBytes } from '../../lessons/support/site/site-layout.js';
 
 function point(variant: string, rps: number, extra: Partial<MeasuredPoint> = {}): MeasuredPoint {
-  return { label: variant, variant, connections: 100, rps, latencyMs: { p50: 1, p90: 1, p99: 1, max: 1 }, cpuMsPerRequest: 1, gcMsPerRequest: 0.1, lockWait: null, bytesPerSec: 0, workPerRequest: {}, memory: null, ...extra };
+  return { label: variant, variant, connections: 100, rps, latencyMs: { p50: 1, p90: 1, p99: 1, max: 1 }, cpuMsPerRequest: 1, gcMsPerRequest: 0.1, allocBytesPerRequest: null, lockWait: null, bytesPerSec: 0, workPerRequest: {}, memory: null, ...extra };
 }
 
 const measureFirst = findLesson(1)!;

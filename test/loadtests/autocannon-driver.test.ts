@@ -17,7 +17,7 @@ function asVariant(result: Awaited<ReturnType<typeof autocannonDriver.run>>): Va
   return {
     name: 'probe', variant: 'probe', path: '/', mix: null, connections: 4, rps: result.rps, requests: result.requests,
     errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, bytesPerSec: result.bytesPerSec,
-    latencyMs: result.latencyMs, cpuMsPerRequest: null, gcMsPerRequest: null, lockWait: null, workPerRequest: {}, memory: null,
+    latencyMs: result.latencyMs, cpuMsPerRequest: null, gcMsPerRequest: null, allocBytesPerRequest: null, lockWait: null, workPerRequest: {}, memory: null,
     generatorCpuPct: result.generatorCpuPct, generatorWarnings: result.generatorWarnings, profiler: null, flamegraph: null, topFrames: [], reports: {}, drained: true,
   };
 }
