@@ -142,7 +142,7 @@ async function metricsCost(): Promise<void> {
   const rps = (name: string): number[] => runs[name]!.map((run) => run.rps);
   const cpuUs = (name: string): number[] => runs[name]!.map((run) => (run.cpuMsPerRequest ?? Number.NaN) * 1000);
   const [offRps, onRps, offCpu, onCpu] = [median(rps('off')), median(rps('on')), median(cpuUs('off')), median(cpuUs('on'))];
-  say(`/__lab/metrics instrumentation (GC observer + event-loop delay monitor) on lesson 1's trivial route (100 connections, ${reps} interleaved runs each):`);
+  say(`/__lab/metrics instrumentation (GC observer, GC profiler for bytes allocated, event-loop delay monitor) on lesson 1's trivial route (100 connections, ${reps} interleaved runs each):`);
   say(`  req/s: off ${f1(offRps)} (${spread(rps('off'), 0)}) · on ${f1(onRps)} (${spread(rps('on'), 0)}) · cost ${((1 - onRps / offRps) * 100).toFixed(1)}% (target < 5%)`);
   say(`  server CPU µs/request: off ${f1(offCpu)} (${spread(cpuUs('off'), 1)}) · on ${f1(onCpu)} (${spread(cpuUs('on'), 1)}) · cost ${((onCpu / offCpu - 1) * 100).toFixed(1)}%`);
 }
