@@ -16,21 +16,36 @@ export interface PlannedPoint {
   revalidate?: boolean;
 }
 
-/** What the runner measured for one point; the input of a lesson's verdict. */
-export interface MeasuredPoint extends PlannedPoint {
+/** The figures measured for one point: what a verdict judges, and what the run record keeps. */
+export interface PointFigures {
+  /**
+   * Completed answers per measured second: 2xx, and for site lessons also 3xx (a redirect or a
+   * 304 Not Modified is the right answer there).
+   */
   rps: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   cpuMsPerRequest: number | null;
   gcMsPerRequest: number | null;
-  /** JS heap bytes allocated per request (V8's GC accounting), or null when not measured. */
+  /**
+   * JS heap bytes allocated per completed request over the measured window (V8's GC accounting,
+   * see /__lab/metrics `allocatedBytes`); buffers outside the heap are not counted. Null when
+   * not instrumented.
+   */
   allocBytesPerRequest: number | null;
   lockWait: { acquisitions: number; p99Ms: number; maxQueue: number } | null;
   /** Response bytes per second (autocannon: headers included; Locust: bodies only). */
   bytesPerSec: number;
-  /** The lesson's work counters per request (`SiteSpec.counters`), e.g. `{ upstreamFetches: 1 }`. */
+  /**
+   * The server's work counters over the measured window divided by the responses the server
+   * completed in it (`SiteSpec.counters`), e.g. `{ upstreamFetches: 1, bytesHashed: 157286 }`.
+   */
   workPerRequest: Record<string, number>;
+  /** Memory peaks (MiB) sampled by the server while measured, or null without instrumentation. */
   memory: MemoryPeaks | null;
 }
+
+/** What the runner measured for one point; the input of a lesson's verdict. */
+export interface MeasuredPoint extends PlannedPoint, PointFigures {}
 
 /** Peaks sampled by the server during the measured load, in MiB (2^20 bytes, as `top` counts). */
 export interface MemoryPeaks {

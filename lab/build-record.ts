@@ -25,21 +25,8 @@ export interface BuildRecordInput {
 export function buildRecord(input: BuildRecordInput): RunRecord {
   const { lesson, options } = input;
   const variants = input.points.map((p) => p.record);
-  const measured: MeasuredPoint[] = variants.map((v) => ({
-    label: v.name,
-    variant: v.variant,
-    connections: v.connections,
-    rps: v.rps,
-    latencyMs: v.latencyMs,
-    cpuMsPerRequest: v.cpuMsPerRequest,
-    gcMsPerRequest: v.gcMsPerRequest,
-    allocBytesPerRequest: v.allocBytesPerRequest,
-    lockWait: v.lockWait,
-    bytesPerSec: v.bytesPerSec,
-    workPerRequest: v.workPerRequest,
-    memory: v.memory,
-    revalidate: v.mix?.ifNoneMatch ?? false,
-  }));
+  // A record's variant carries every figure a verdict reads (PointFigures), under its own label.
+  const measured: MeasuredPoint[] = variants.map((v) => ({ ...v, label: v.name, revalidate: v.mix?.ifNoneMatch ?? false }));
   const finished = input.status === 'complete';
   const verdict = !finished
     ? { expected: {}, agreesWithTheory: false, notes: [] }

@@ -2,14 +2,15 @@
 // SCHEMA_VERSION, renaming or removing one bumps it), and writing it so no reader sees half a file.
 import { randomBytes } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
-import type { MemoryPeaks, Params } from '../core/lesson.js';
+import type { Params } from '../core/params.js';
+import type { PointFigures } from '../core/verdict.js';
 import type { DriverName } from '../core/run-options.js';
 import type { ProfilerName } from './server-process.js';
 import type { TopFrame } from './top-frames.js';
 
 export const SCHEMA_VERSION = 1;
 
-export interface VariantRecord {
+export interface VariantRecord extends PointFigures {
   /** The point's label: the variant name, or `variant@connections` in lesson 1. */
   name: string;
   /** The variant that served it. */
@@ -22,36 +23,12 @@ export interface VariantRecord {
    */
   mix: { paths: number; ifNoneMatch: boolean } | null;
   connections: number;
-  /**
-   * Completed answers per measured second: 2xx, and for site lessons also 3xx (a redirect or a
-   * 304 Not Modified is the right answer there).
-   */
-  rps: number;
   /** Responses received, any status. */
   requests: number;
   errors: number;
   timeouts: number;
   /** Answers that were not completed answers (see `rps`): 4xx, 5xx, and 3xx outside site lessons. */
   non2xx: number;
-  /** Response bytes per second (autocannon: headers included; Locust: bodies only). */
-  bytesPerSec: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number };
-  cpuMsPerRequest: number | null;
-  gcMsPerRequest: number | null;
-  /**
-   * JS heap bytes allocated per completed request over the measured window (V8's GC accounting,
-   * see /__lab/metrics `allocatedBytes`); buffers outside the heap are not counted. Null when
-   * not instrumented.
-   */
-  allocBytesPerRequest: number | null;
-  lockWait: { acquisitions: number; p99Ms: number; maxQueue: number } | null;
-  /**
-   * The server's work counters over the measured window divided by the responses the server
-   * completed in it, e.g. `{ upstreamFetches: 1, bytesHashed: 157286 }`.
-   */
-  workPerRequest: Record<string, number>;
-  /** Memory peaks (MiB) sampled by the server while measured, or null without instrumentation. */
-  memory: MemoryPeaks | null;
   /** The load generator's CPU, % of one core (Locust: its busiest process). */
   generatorCpuPct: number;
   /** What the load generator itself warned about (e.g. Locust's high-CPU warning). */
