@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TIMING } from '../core/defaults.js';
 import type { Lesson } from '../core/lesson.js';
-import { measurePoint, type RunIo } from '../lab/measure-point.js';
+import { closePoint, measureRound, openPoint, type OpenPointInput, type PointResult, type RunIo } from '../lab/measure-point.js';
 import { parseCliArgs, resolveRunOptions } from '../lab/options.js';
 import { runLesson } from '../lab/run-lesson.js';
 import type { RunRecord } from '../lab/run-record.js';
@@ -121,8 +121,8 @@ async function interleaved(
   const runs: Record<string, Measured[]> = Object.fromEntries(Object.keys(settings).map((name) => [name, []]));
   for (let rep = 0; rep < repetitions; rep += 1) {
     for (const [name, setting] of Object.entries(settings)) {
-      const result = await measurePoint({
-        lessonId, warmup: 1, duration: seconds, clinic: null, verbose: false, serverEnv: setting.env, io,
+      const result = await measureOnce(seconds, {
+        lessonId, warmup: 1, clinic: null, verbose: false, serverEnv: setting.env, io,
         driver: setting.driver ?? autocannonDriver, runDir: mkdtempSync(path.join(scratch, 'run-')), timeoutSec: TIMING.minRequestTimeoutSec,
         point: { label: `${variant}-${name}`, variant, connections }, pathWithQuery, profiler: setting.profiler,
         warmupConnections: connections,
@@ -131,6 +131,18 @@ async function interleaved(
     }
   }
   return runs;
+}
+
+/** One point, one round, its own server: the bench interleaves settings itself. */
+async function measureOnce(durationSec: number, input: OpenPointInput): Promise<PointResult> {
+  const open = await openPoint(input);
+  try {
+    await measureRound(open, { index: 1, of: 1, durationSec, rampSec: TIMING.rampSec });
+  } finally {
+    // closePoint stops the server; a failed round still must not leave it running.
+    if (open.rounds.length === 0) await open.server.stop(TIMING.abortGraceMs);
+  }
+  return closePoint(open);
 }
 
 async function metricsCost(): Promise<void> {

@@ -10,16 +10,26 @@ export const RUN_DEFAULTS = {
   locustWorkers: 0,
   /** Serve mode's port: 0 is any free one. */
   servePort: 0,
+  /**
+   * Rounds per point. Three is the fewest whose median ignores one disturbed round, and whose
+   * spread shows whether the noise is as large as the effect.
+   */
+  rounds: 3,
 } as const;
 
-/** What `--quick` means: a smoke run, same connections and profiling as the default run. */
-export const QUICK = { warmup: 1, duration: 3 } as const;
+/**
+ * What `--quick` means: a smoke run, same connections and profiling as the default run. Two
+ * rounds still give a spread; a second each is enough for the lessons' effects, which are 3x and
+ * more or counted without timing noise.
+ */
+export const QUICK = { warmup: 1, duration: 2, rounds: 2 } as const;
 
 /** The accepted range of each numeric flag (inclusive). */
 export const LIMITS = {
   duration: [1, 600],
   warmup: [0, 600],
   connections: [1, 1000],
+  rounds: [1, 20],
   locustWorkers: [0, 16],
   port: [0, 65535],
 } as const satisfies Record<string, readonly [number, number]>;
@@ -30,6 +40,12 @@ export const TIMING = {
   minRequestTimeoutSec: 10,
   /** The ceiling point is a bound for the theory only: measured half as long, at least this. */
   minCeilingSec: 2,
+  /**
+   * Each round's load runs this long before its measured window opens: connections open and the
+   * first requests queue there, and a round that counted them would read low. 1000 connections to
+   * 127.0.0.1 are all open well within it (see lessons/01-measure-first/README.md).
+   */
+  rampSec: 0.5,
   /** How long a server may take to print its ready line; profilers start slowly. */
   serverReadyMs: { plain: 15_000, profiled: 60_000 },
   /** How long a stopped server may take to exit: 0x and clinic process their data after it. */

@@ -10,6 +10,8 @@ export const EXIT = {
   disagrees: 1,
   /** Bad usage, a missing tool, or TypeScript that does not compile. */
   usage: 2,
+  /** The run was valid but its rounds straddle a band's edge: the noise is as large as the question. */
+  inconclusive: 4,
   /** A bug of ours: the stack is printed. */
   internal: 3,
   /** Ctrl+C (the run is recorded as aborted). */

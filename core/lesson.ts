@@ -6,7 +6,7 @@ import type { ParamSpec, Params } from './params.js';
 import type { PlannedPoint, Theory, TheoryInput, Verdict, VerdictInput } from './verdict.js';
 
 export type { ParamSpec, Params } from './params.js';
-export type { MeasuredPoint, MemoryPeaks, PlannedPoint, Theory, TheoryInput, Verdict, VerdictInput } from './verdict.js';
+export type { CeilingFigures, MeasuredPoint, MemoryPeaks, PlannedPoint, RoundFigures, Theory, TheoryInput, Verdict, VerdictInput } from './verdict.js';
 
 /** Times a lock acquisition so /__lab/metrics can report lock waits (the server's LockWaitStats). */
 export interface LockTimer {
@@ -82,8 +82,10 @@ export interface SiteSpec {
 /** Default load for a lesson; flags override each value. */
 export interface LoadProfile {
   connections: number;
-  /** Measured seconds per point. */
+  /** Measured seconds per point, in total over its rounds. */
   duration: number;
+  /** Rounds per point (default RUN_DEFAULTS.rounds). */
+  rounds?: number;
   /** Warm-up seconds per point, before measuring. */
   warmup: number;
   /**
@@ -117,6 +119,11 @@ export interface Lesson {
   profile: boolean;
   /** Measure the trivial route at the same connections: the server's ceiling for this run. */
   measureCeiling: boolean;
+  /**
+   * A variant that is itself the ceiling (lesson 1's trivial route): its last point is judged as
+   * the ceiling, a busy generator there makes it a lower bound, and the verdict gets it as such.
+   */
+  ceilingVariant?: string;
   /**
    * Whether every variant must return the same answer (checked before any load).
    * Calibration lessons, whose variants are different endpoints, set this to false.

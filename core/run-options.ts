@@ -14,8 +14,10 @@ export type ClinicTool = (typeof CLINIC_TOOLS)[number];
 
 /** Everything a run needs, resolved against the lesson's defaults. */
 export interface RunOptions {
-  /** Measured seconds per point. */
+  /** Measured seconds per point, in total: split evenly across its rounds. */
   duration: number;
+  /** Rounds per point, interleaved across the points. */
+  rounds: number;
   /** Warm-up seconds per point, not measured. */
   warmup: number;
   connections: number;

@@ -1,5 +1,6 @@
 // What a lesson's theory and verdict read and return: the points a run plans and measures, and
 // the judgement of a measurement against the lesson's theory.
+import type { JudgedCheck } from './checks.js';
 import type { Params } from './params.js';
 
 /** One measured point of a run: a variant at a connection count. */
@@ -16,8 +17,8 @@ export interface PlannedPoint {
   revalidate?: boolean;
 }
 
-/** The figures measured for one point: what a verdict judges, and what the run record keeps. */
-export interface PointFigures {
+/** The figures of one round of a point (or, for the point itself, their medians). */
+export interface RoundFigures {
   /**
    * Completed answers per measured second: 2xx, and for site lessons also 3xx (a redirect or a
    * 304 Not Modified is the right answer there).
@@ -42,6 +43,17 @@ export interface PointFigures {
   workPerRequest: Record<string, number>;
   /** Memory peaks (MiB) sampled by the server while measured, or null without instrumentation. */
   memory: MemoryPeaks | null;
+}
+
+/**
+ * The figures measured for one point: what a verdict judges, and what the run record keeps. The
+ * top-level figures are medians over its rounds (memory peaks: the highest; lock-wait
+ * acquisitions: the sum), `rounds` keeps each round, in the order they ran.
+ */
+export interface PointFigures extends RoundFigures {
+  rounds: RoundFigures[];
+  /** The lowest and highest req/s of its rounds. */
+  spread: { rpsMin: number; rpsMax: number };
 }
 
 /** What the runner measured for one point; the input of a lesson's verdict. */
@@ -73,16 +85,30 @@ export interface Theory {
   worstLatencyMs: number;
 }
 
+/** The trivial route at the same connections: the most the server answers when there is nothing to do. */
+export interface CeilingFigures {
+  /** Median req/s over its rounds. */
+  rps: number;
+  /** Req/s of each round, paired by index with the variants' rounds. */
+  roundRps: number[];
+  /**
+   * `server` when the server was the busier side; `generator` when the load generator was:
+   * then the ceiling is only a lower bound on what the server can do.
+   */
+  setBy: 'server' | 'generator';
+}
+
 export interface VerdictInput extends TheoryInput {
-  /** Requests per second of the trivial route at the same connections, or null if not measured. */
-  ceilingRps: number | null;
+  /** The trivial route at the same connections, or null if not measured. */
+  ceiling: CeilingFigures | null;
   points: readonly MeasuredPoint[];
 }
 
 export interface Verdict {
   /** The numbers theory predicts, by name; recorded as `comparison.expected`. */
   expected: Record<string, number | string | null>;
-  agreesWithTheory: boolean;
+  /** What was held to theory; the run's verdict follows from them (`overallOutcome`). */
+  checks: JudgedCheck[];
   /** Plain sentences: how each measurement compares, and what it teaches. */
   notes: string[];
 }

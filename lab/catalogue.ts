@@ -12,7 +12,9 @@ export function catalogueLines(t: Terminal, lessons: readonly Lesson[], records:
       ? t.paint('dim', '·  not run yet')
       : latest.comparison.agreesWithTheory
         ? t.paint('green', `✓  agreed with theory (${latest.runId})`)
-        : t.paint('yellow', `✗  last run ${latest.comparison.valid ? 'disagreed' : 'was invalid'} (${latest.runId})`);
+        : latest.comparison.valid && latest.comparison.verdict === 'inconclusive'
+          ? t.paint('yellow', `?  last run was inconclusive (${latest.runId})`)
+          : t.paint('yellow', `✗  last run ${latest.comparison.valid ? 'disagreed' : 'was invalid'} (${latest.runId})`);
     lines.push(`${String(lesson.id).padStart(2)}  ${lesson.title.padEnd(32)} ${mark}`);
     lines.push(t.paint('dim', `    npm run lesson:${lesson.id}   · story ${lesson.story.id}: ${lesson.story.figures}`));
   }

@@ -1,5 +1,6 @@
 // `npm run lesson -- <n> [flags]`: parses argv, calls runLesson() (or serveLesson() with
 // --serve), maps the outcome to an exit code. The only file that calls process.exit.
+import type { RunRecord } from './run-record.js';
 import { EXIT, HotpathError } from '../core/errors.js';
 import { findLesson, lessons } from '../lessons/catalog.js';
 import { usage } from './help.js';
@@ -48,7 +49,14 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const { record } = await runLesson(lesson, options!, io);
   if (options!.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
-  return record.comparison.agreesWithTheory ? EXIT.agrees : EXIT.disagrees;
+  return exitCodeOf(record);
+}
+
+/** 0 agrees · 1 disagrees, invalid or failed · 4 inconclusive. */
+function exitCodeOf(record: RunRecord): number {
+  const { comparison } = record;
+  if (record.status !== 'complete' || !comparison.valid) return EXIT.disagrees;
+  return comparison.verdict === 'agrees' ? EXIT.agrees : comparison.verdict === 'inconclusive' ? EXIT.inconclusive : EXIT.disagrees;
 }
 
 main(process.argv.slice(2)).then(

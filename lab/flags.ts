@@ -40,8 +40,12 @@ const RUN: readonly FlagMode[] = ['run'];
 const BOTH: readonly FlagMode[] = ['run', 'serve'];
 
 export const FLAGS: readonly FlagSpec[] = [
-  { name: 'quick', kind: 'switch', modes: RUN, help: `smoke run: warm-up ${QUICK.warmup} s, ${QUICK.duration} s measured per point (same connections and profiling)` },
-  { name: 'duration', kind: 'seconds', value: '<s>', range: LIMITS.duration, modes: RUN, help: 'measured seconds per point' },
+  { name: 'quick', kind: 'switch', modes: RUN, help: `smoke run: warm-up ${QUICK.warmup} s, ${QUICK.duration} s measured per point in ${QUICK.rounds} rounds` },
+  { name: 'duration', kind: 'seconds', value: '<s>', range: LIMITS.duration, modes: RUN, help: 'measured seconds per point, in total over its rounds' },
+  {
+    name: 'rounds', kind: 'integer', value: '<n>', range: LIMITS.rounds, modes: RUN, help: 'rounds per point, interleaved; the verdict reads their spread',
+    readme: 'rounds per point, interleaved (every point\'s round 1, then round 2, …); medians are reported and the verdict reads their spread (1: no spread)',
+  },
   { name: 'warmup', kind: 'seconds', value: '<s>', range: LIMITS.warmup, modes: RUN, help: 'warm-up seconds per point, not measured' },
   { name: 'connections', kind: 'integer', value: '<n>', range: LIMITS.connections, modes: RUN, help: 'concurrent connections' },
   {

@@ -61,7 +61,7 @@ export async function writeGalleryIndex(): Promise<string> {
         .map((variant) => `<a href="${encodeURI(linkFromGallery(variant.flamegraph as string))}">${escapeHtml(variant.name)}</a>`)
         .join(' · ');
       const compare = record.compareFlamegraphs ? ` · <a href="${encodeURI(linkFromGallery(record.compareFlamegraphs))}"><b>side by side</b></a>` : '';
-      return `<tr><td>${record.lesson.id}</td><td>${escapeHtml(record.lesson.title)}</td><td>${escapeHtml(record.runId)}</td><td>${record.comparison.agreesWithTheory ? '✓ agrees' : '✗ disagrees'}${record.comparison.valid ? '' : ' (invalid)'}</td><td>${links}${compare}</td></tr>`;
+      return `<tr><td>${record.lesson.id}</td><td>${escapeHtml(record.lesson.title)}</td><td>${escapeHtml(record.runId)}</td><td>${verdictWords(record)}</td><td>${links}${compare}</td></tr>`;
     });
   const body = rows.length
     ? `<table><tr><th>lesson</th><th>title</th><th>run</th><th>verdict</th><th>flame graphs</th></tr>${rows.join('\n')}</table>`
@@ -107,4 +107,10 @@ ${body}
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+function verdictWords(record: RunRecord): string {
+  const { comparison } = record;
+  if (!comparison.valid) return '✗ invalid';
+  return comparison.verdict === 'agrees' ? '✓ agrees' : comparison.verdict === 'inconclusive' ? '? inconclusive' : '✗ disagrees';
 }

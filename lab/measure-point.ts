@@ -1,5 +1,6 @@
-// Measures one point: a fresh server (profiled or not), warm-up, drain, measured load with a
-// progress bar, metrics before and after, stop, and the top frames of its profile.
+// Measures one point in rounds: its server starts once (profiled or not) and is warmed once, then
+// each round drains it, opens its load, drops the ramp, and reads the server's counters at both
+// ends of the measured window; closing it stops the server and reads its profile.
 import path from 'node:path';
 import { TIMING } from '../core/defaults.js';
 import { HotpathError, throwIfAborted } from '../core/errors.js';
@@ -13,8 +14,9 @@ import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
 import { cpuprofileToTopFrames } from './cpuprofile-to-top-frames.js';
 import { flamegraphHtmlToTopFrames } from './flamegraph-html-to-top-frames.js';
 import { fetchMetrics, perRequestCosts, resetMetrics, waitForDrain } from './lab-client.js';
-import type { VariantRecord } from './run-record.js';
-import { lessonServerArgs, startServer, type ProfilerName, type StopOutcome } from './server-process.js';
+import { summarizeRounds } from './rounds.js';
+import type { RoundRecord, VariantRecord } from './run-record.js';
+import { lessonServerArgs, startServer, type ProfilerName, type ServerHandle } from './server-process.js';
 import type { Terminal } from './terminal.js';
 import type { TopFrame } from './top-frames.js';
 
@@ -33,7 +35,7 @@ export interface PointResult {
   graphHtml: string | null;
 }
 
-export interface MeasurePointInput {
+export interface OpenPointInput {
   lessonId: number;
   /** Warm-up seconds (0: none). */
   warmup: number;
@@ -55,19 +57,42 @@ export interface MeasurePointInput {
   point: PlannedPoint;
   pathWithQuery: string;
   profiler: ProfilerName | null;
-  /** Measured seconds for this point. */
-  duration: number;
   warmupConnections: number;
 }
 
-export async function measurePoint(input: MeasurePointInput): Promise<PointResult> {
-  const { io, driver, point, profiler } = input;
+/** A point whose server is up and warm, between its rounds. */
+export interface OpenPoint {
+  readonly input: OpenPointInput;
+  readonly server: ServerHandle;
+  readonly target: Pick<LoadOptions, 'url' | 'requests' | 'acceptRedirects'>;
+  readonly logFile: string;
+  readonly rounds: RoundRecord[];
+}
+
+export interface RoundInput {
+  /** 1-based, for the progress line. */
+  index: number;
+  of: number;
+  /** Measured seconds of this round. */
+  durationSec: number;
+  /** Seconds of load before the window, not measured. */
+  rampSec: number;
+}
+
+/** Starts the point's server and warms it. */
+export async function openPoint(input: OpenPointInput): Promise<OpenPoint> {
+  return warmPoint(await startPoint(input));
+}
+
+/** Starts the point's server (servers of a run start together: most of it is Node booting). */
+export async function startPoint(input: OpenPointInput): Promise<OpenPoint> {
+  const { io, point } = input;
   throwIfAborted(io.signal);
   const server = await startServer({
     args: lessonServerArgs(input.lessonId, point.variant, input.serverArgs),
     label: point.label,
     runDir: input.runDir,
-    profiler,
+    profiler: input.profiler,
     clinic: input.clinic,
     verbose: input.verbose,
     env: input.serverEnv,
@@ -76,74 +101,134 @@ export async function measurePoint(input: MeasurePointInput): Promise<PointResul
   const origin = `http://127.0.0.1:${server.port}`;
   const logFile = path.join(input.runDir, `load-${safeFileName(point.label)}.log`);
   const mix = input.mix ?? null;
-  let load: LoadResult;
-  let before: LabMetricsSnapshot;
-  let after: LabMetricsSnapshot;
-  let drained = true;
-  let outcome: StopOutcome;
   try {
-    const shared = { timeoutSec: input.timeoutSec, logFile, workDir: input.runDir, verbose: input.verbose };
-    const target: Pick<LoadOptions, 'url' | 'requests' | 'acceptRedirects'> = mix
+    const target: OpenPoint['target'] = mix
       ? { url: origin, requests: await mixRequests(origin, mix, io.signal), acceptRedirects: true }
       : { url: `${origin}${input.pathWithQuery}` };
-    if (input.warmup > 0) {
-      await runWithProgress(io, driver, point.label, 'warm-up', { ...target, ...shared, connections: input.warmupConnections, durationSec: input.warmup });
-      drained = await waitForDrain(server.port, 2 * input.timeoutSec * 1000, io.signal);
-    }
-    throwIfAborted(io.signal);
-    await resetMetrics(server.port);
-    before = await fetchMetrics(server.port);
-    load = await runWithProgress(io, driver, point.label, 'measure', { ...target, ...shared, connections: point.connections, durationSec: input.duration });
-    // Site lessons count work per request (upstream fetches, files opened) when a request starts:
-    // let the last requests finish too, so each one's work and its completion are both counted.
-    // (Short: at most an upstream round trip. Lesson 2's queue would take seconds, so not there.)
-    if (mix) await waitForDrain(server.port, 2 * input.timeoutSec * 1000, io.signal);
-    after = await fetchMetrics(server.port);
-    throwIfAborted(io.signal);
-  } finally {
-    if ((profiler === '0x' || input.clinic) && !io.signal?.aborted) {
-      io.terminal.line(io.terminal.paint('dim', `  ${point.label}: ${profiler === '0x' ? '0x is writing the flame graph' : `clinic ${input.clinic} is writing its report`} (a few seconds)…`));
-    }
-    // Interrupted, nothing will be published: no need to wait for a profiler to finish.
-    outcome = await server.stop(io.signal?.aborted ? TIMING.abortGraceMs : undefined);
+    return { input, server, target, logFile, rounds: [] };
+  } catch (error) {
+    await server.stop(TIMING.abortGraceMs);
+    throw error;
   }
-  const costs = perRequestCosts(before, after);
+}
+
+/** Warms a started point (one point at a time: warming is load too); its first round drains it. */
+export async function warmPoint(open: OpenPoint): Promise<OpenPoint> {
+  const { input, server } = open;
+  if (input.warmup <= 0) return open;
+  try {
+    await runWithProgress(input.io, input.driver, input.point.label, 'warm-up', {
+      ...open.target, ...loadShared(input, open.logFile), connections: input.warmupConnections, durationSec: input.warmup,
+    });
+    // Not drained here: what the warm-up left (a held lock's queue) drains while the next point
+    // warms, and the first round waits for what is left.
+    return open;
+  } catch (error) {
+    await server.stop(TIMING.abortGraceMs);
+    throw error;
+  }
+}
+
+/** One measured round: drain, reset peaks, load (ramp dropped), counters at both ends of the window. */
+export async function measureRound(open: OpenPoint, round_: RoundInput): Promise<RoundRecord> {
+  const { input, server } = open;
+  const { io, point } = input;
+  throwIfAborted(io.signal);
+  // Requests left from this server's last round (a held lock's queue drains while other points
+  // are measured) must not run into this one.
+  const drained = await waitForDrain(server.port, 2 * input.timeoutSec * 1000, io.signal);
+  await resetMetrics(server.port);
+  const fallback = await fetchMetrics(server.port);
+  let before: LabMetricsSnapshot | null = null;
+  const phase = round_.of > 1 ? `round ${round_.index}/${round_.of}` : 'measure';
+  const load = await runWithProgress(io, input.driver, point.label, phase, {
+    ...open.target,
+    ...loadShared(input, open.logFile),
+    connections: point.connections,
+    durationSec: round_.durationSec,
+    rampSec: round_.rampSec,
+    onWindowStart: async () => {
+      before = await fetchMetrics(server.port);
+    },
+  }, round_.rampSec);
+  // Site lessons count work per request (upstream fetches, files opened) when a request starts:
+  // let the last requests finish too, so each one's work and its completion are both counted.
+  // (Short: at most an upstream round trip. Lesson 2's queue would take seconds, so not there.)
+  if (input.mix) await waitForDrain(server.port, 2 * input.timeoutSec * 1000, io.signal);
+  const after = await fetchMetrics(server.port);
+  throwIfAborted(io.signal);
+  const record = roundRecord(load, before ?? fallback, after, drained);
+  open.rounds.push(record);
+  return record;
+}
+
+/** Stops the server (profilers write their output here) and sums up its rounds. */
+export async function closePoint(open: OpenPoint): Promise<PointResult> {
+  const { input, server } = open;
+  const { io, point, profiler } = input;
+  if ((profiler === '0x' || input.clinic) && !io.signal?.aborted) {
+    io.terminal.line(io.terminal.paint('dim', `  ${point.label}: ${profiler === '0x' ? '0x is writing the flame graph' : `clinic ${input.clinic} is writing its report`} (a few seconds)…`));
+  }
+  // Interrupted, nothing will be published: no need to wait for a profiler to finish.
+  const outcome = await server.stop(io.signal?.aborted ? TIMING.abortGraceMs : undefined);
   let topFrames: TopFrame[] = [];
   if (outcome.flamegraphHtml) topFrames = await flamegraphHtmlToTopFrames(outcome.flamegraphHtml).catch(() => []);
   else if (outcome.cpuProfile) topFrames = await cpuprofileToTopFrames(outcome.cpuProfile);
   const reports: Record<string, string> = {};
   if (outcome.clinicReport && input.clinic) reports[`clinic-${input.clinic}`] = relativeToRoot(outcome.clinicReport);
+  const profiled: ProfilerName | null = outcome.cpuProfile ? 'cpu-prof' : outcome.flamegraphHtml ? '0x' : profiler;
+  return { graphHtml: outcome.flamegraphHtml, record: pointRecord(open, { profiler: profiled, topFrames, reports }) };
+}
+
+/** A point a failed or interrupted run measured part of: its rounds so far, no profile. */
+export function unfinishedPoint(open: OpenPoint): PointResult {
+  return { graphHtml: null, record: pointRecord(open, { profiler: null, topFrames: [], reports: {} }) };
+}
+
+function pointRecord(open: OpenPoint, profile: Pick<VariantRecord, 'profiler' | 'topFrames' | 'reports'>): VariantRecord {
+  const { input } = open;
   return {
-    graphHtml: outcome.flamegraphHtml,
-    record: {
-      name: point.label,
-      variant: point.variant,
-      path: input.pathWithQuery,
-      mix: mix ? { paths: mix.paths.length, ifNoneMatch: mix.revalidate } : null,
-      connections: point.connections,
-      rps: round(load.rps, 2),
-      requests: load.requests,
-      errors: load.errors,
-      timeouts: load.timeouts,
-      non2xx: load.non2xx,
-      bytesPerSec: Math.round(load.bytesPerSec),
-      latencyMs: load.latencyMs,
-      cpuMsPerRequest: roundOrNull(costs.cpuMsPerRequest, 4),
-      gcMsPerRequest: roundOrNull(costs.gcMsPerRequest, 4),
-      allocBytesPerRequest: roundOrNull(costs.allocBytesPerRequest, 0),
-      lockWait: after.lock ? { acquisitions: after.lock.acquisitions, p99Ms: round(after.lock.p99Ms, 2), maxQueue: after.lock.maxQueue } : null,
-      workPerRequest: Object.fromEntries(Object.entries(costs.workPerRequest).map(([name, value]) => [name, round(value, 4)])),
-      memory: after.memoryPeak
-        ? { heapUsedMb: toMb(after.memoryPeak.heapUsedBytes), rssMb: toMb(after.memoryPeak.rssBytes), arrayBuffersMb: toMb(after.memoryPeak.arrayBuffersBytes) }
-        : null,
-      generatorCpuPct: round(load.generatorCpuPct, 1),
-      generatorWarnings: load.generatorWarnings,
-      profiler: outcome.cpuProfile ? 'cpu-prof' : outcome.flamegraphHtml ? '0x' : profiler,
-      flamegraph: null,
-      topFrames,
-      reports,
-      drained,
-    },
+    name: input.point.label,
+    variant: input.point.variant,
+    path: input.pathWithQuery,
+    mix: input.mix ? { paths: input.mix.paths.length, ifNoneMatch: input.mix.revalidate } : null,
+    connections: input.point.connections,
+    ...summarizeRounds(open.rounds),
+    ...profile,
+    flamegraph: null,
+    drained: open.rounds.every((r) => r.drained),
+  };
+}
+
+function loadShared(input: OpenPointInput, logFile: string): Pick<LoadOptions, 'timeoutSec' | 'logFile' | 'workDir' | 'verbose'> {
+  return { timeoutSec: input.timeoutSec, logFile, workDir: input.runDir, verbose: input.verbose };
+}
+
+function roundRecord(load: LoadResult, before: LabMetricsSnapshot, after: LabMetricsSnapshot, drained: boolean): RoundRecord {
+  const costs = perRequestCosts(before, after);
+  const windowMs = after.uptimeMs - before.uptimeMs;
+  const cpuMs = after.cpu.userMs + after.cpu.systemMs - (before.cpu.userMs + before.cpu.systemMs);
+  return {
+    rps: round(load.rps, 2),
+    durationSec: round(load.durationSec, 3),
+    requests: load.requests,
+    errors: load.errors,
+    timeouts: load.timeouts,
+    non2xx: load.non2xx,
+    bytesPerSec: Math.round(load.bytesPerSec),
+    latencyMs: load.latencyMs,
+    cpuMsPerRequest: roundOrNull(costs.cpuMsPerRequest, 4),
+    gcMsPerRequest: roundOrNull(costs.gcMsPerRequest, 4),
+    allocBytesPerRequest: roundOrNull(costs.allocBytesPerRequest, 0),
+    lockWait: after.lock ? { acquisitions: after.lock.acquisitions, p99Ms: round(after.lock.p99Ms, 2), maxQueue: after.lock.maxQueue } : null,
+    workPerRequest: Object.fromEntries(Object.entries(costs.workPerRequest).map(([name, value]) => [name, round(value, 4)])),
+    memory: after.memoryPeak
+      ? { heapUsedMb: toMb(after.memoryPeak.heapUsedBytes), rssMb: toMb(after.memoryPeak.rssBytes), arrayBuffersMb: toMb(after.memoryPeak.arrayBuffersBytes) }
+      : null,
+    serverCpuPct: windowMs > 0 ? round((cpuMs / windowMs) * 100, 1) : 0,
+    generatorCpuPct: round(load.generatorCpuPct, 1),
+    generatorWarnings: load.generatorWarnings,
+    drained,
   };
 }
 
@@ -177,12 +262,14 @@ async function runWithProgress(
   io: RunIo,
   driver: LoadDriver,
   label: string,
-  phase: 'warm-up' | 'measure',
+  phase: string,
   load: LoadOptions & { durationSec: number },
+  rampSec = 0,
 ): Promise<LoadResult> {
-  const bar = io.terminal.progress(label, load.durationSec, phase);
+  const bar = io.terminal.progress(label, rampSec + load.durationSec, phase);
   const result = await driver.run({ ...load, signal: io.signal, onProgress: (p) => bar.update(p.elapsedSec, p.currentRps) });
-  const summary = `${phase} ${load.durationSec} s · ${load.connections} conns · ${formatRate(result.rps)} req/s`;
+  const seconds = round(load.durationSec, 1);
+  const summary = `${phase} ${seconds} s · ${load.connections} conns · ${formatRate(result.rps)} req/s`;
   bar.done(phase === 'warm-up' ? io.terminal.paint('dim', summary) : summary);
   return result;
 }

@@ -8,13 +8,14 @@ import type { ClinicTool, DriverName, LocustUser, RunOptions } from '../core/run
 import { parseFlags } from './flags.js';
 
 /** Flags as typed, before a lesson is known: the run's switches, and what the lesson resolves. */
-export interface ParsedArgs extends Omit<RunOptions, 'duration' | 'warmup' | 'connections' | 'params'> {
+export interface ParsedArgs extends Omit<RunOptions, 'duration' | 'warmup' | 'connections' | 'rounds' | 'params'> {
   help: boolean;
   lessonArg: string | undefined;
   /** Unset: the lesson's default (or --quick's). */
   duration?: number;
   warmup?: number;
   connections?: number;
+  rounds?: number;
   /** `--param name=value`, not yet checked against the lesson. */
   rawParams: Record<string, string>;
   /** `--serve <variant>`: serve that variant instead of measuring the lesson. */
@@ -35,6 +36,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     duration: get<number>('duration'),
     warmup: get<number>('warmup'),
     connections: get<number>('connections'),
+    rounds: get<number>('rounds'),
     driver: get<DriverName>('driver') ?? RUN_DEFAULTS.driver,
     locustWorkers: get<number>('locust-workers') ?? RUN_DEFAULTS.locustWorkers,
     locustUser: get<LocustUser>('locust-user') ?? RUN_DEFAULTS.locustUser,
@@ -64,6 +66,7 @@ export function resolveRunOptions(args: ParsedArgs, lesson: Lesson): RunOptions 
     duration: args.duration ?? (args.quick ? QUICK.duration : lesson.load.duration),
     warmup: args.warmup ?? (args.quick ? QUICK.warmup : lesson.load.warmup),
     connections: args.connections ?? lesson.load.connections,
+    rounds: args.rounds ?? (args.quick ? QUICK.rounds : lesson.load.rounds ?? RUN_DEFAULTS.rounds),
     driver: args.driver,
     flamegraph: args.flamegraph && args.clinic === null,
     json: args.json,

@@ -16,9 +16,10 @@ interface Column {
 type VariantRow = RunRecord['variants'][number];
 
 const COLUMNS: Column[] = [
-  { title: 'variant', width: 22, value: (v) => v.name },
+  { title: 'variant', width: 24, value: (v) => v.name },
   { title: 'conns', width: 6, value: (v) => String(v.connections) },
   { title: 'req/s', width: 9, value: (v) => cell(v.rps) },
+  { title: '±', width: 5, value: (v) => halfSpread(v.spread, v.rps, v.rounds.length) },
   { title: 'p50 ms', width: 8, value: (v) => cell(v.latencyMs.p50, 0) },
   { title: 'p99 ms', width: 8, value: (v) => cell(v.latencyMs.p99, 0) },
   { title: 'errors', width: 7, value: (v) => String(v.errors + v.non2xx) },
@@ -31,9 +32,9 @@ const COLUMNS: Column[] = [
 
 /** Site lessons: bytes, memory and the lesson's work counters instead of lock waits. */
 function siteColumns(counters: NonNullable<Lesson['site']>['counters']): Column[] {
-  const [name, conns, rps, p50, p99, errors, , , cpu, gc, alloc] = COLUMNS as [Column, Column, Column, Column, Column, Column, Column, Column, Column, Column, Column];
+  const [name, conns, rps, spread, p50, p99, errors, , , cpu, gc, alloc] = COLUMNS as [Column, Column, Column, Column, Column, Column, Column, Column, Column, Column, Column, Column];
   return [
-    name, conns, rps,
+    name, conns, rps, spread,
     { title: 'MB/s', width: 7, value: (v) => cell(v.bytesPerSec / 1e6, 1) },
     p50, p99, errors, cpu, gc, alloc,
     { title: 'rss MiB', width: 8, value: (v) => cell(v.memory?.rssMb ?? null, 0) },
@@ -57,9 +58,18 @@ export function renderTable(record: RunRecord, lesson?: Pick<Lesson, 'site'>): s
     lines.push(columns.map((column, i) => pad(column.value(variant), column, i)).join(' '));
   }
   if (record.ceiling) {
-    lines.push(`${'(ceiling: trivial route)'.padEnd(24)}${String(record.ceiling.connections).padStart(5)} ${cell(record.ceiling.rps).padStart(9)}`);
+    const { ceiling } = record;
+    const label = ceiling.point === 'ceiling' ? '(ceiling: trivial route)' : `(ceiling: ${ceiling.point})`;
+    const setBy = ceiling.setBy === 'generator' ? `set by the load generator (${Math.round(ceiling.generatorCpuPct)}% of a core): a lower bound` : `set by the server (${Math.round(ceiling.serverCpuPct)}% of a core)`;
+    lines.push(`${label.padEnd(24)} ${String(ceiling.connections).padStart(6)} ${cell(ceiling.rps).padStart(9)} ${halfSpread(ceiling.spread, ceiling.rps, ceiling.roundRps.length).padStart(5)}  ${setBy}`);
   }
   return lines;
+}
+
+/** Half the spread of a point's rounds, as ± % of its median (`–` with one round). */
+function halfSpread(spread: { rpsMin: number; rpsMax: number }, rps: number, rounds: number): string {
+  if (rounds <= 1 || rps <= 0) return '–';
+  return `${Math.round(((spread.rpsMax - spread.rpsMin) / 2 / rps) * 100)}%`;
 }
 
 export function renderTopFrames(record: RunRecord): string[] {
@@ -77,7 +87,7 @@ export function printHeader(t: Terminal, lesson: Lesson, options: RunOptions, he
   t.line(`${t.paint('bold', 'theory:')} ${headline}`);
   for (const item of lesson.watch) t.line(t.paint('dim', `  watch: ${item}`));
   const params = Object.entries(options.params).map(([k, v]) => `${k}=${v}`).join(' ');
-  t.line(t.paint('dim', `  run: ${params || 'no params'} · ${options.connections} connections · warm-up ${options.warmup} s · ${options.duration} s measured per point · driver ${describeDriver(options)}${options.quick ? ' · quick' : ''}`));
+  t.line(t.paint('dim', `  run: ${params || 'no params'} · ${options.connections} connections · warm-up ${options.warmup} s · ${options.duration} s measured per point in ${options.rounds} round${options.rounds === 1 ? '' : 's'} · driver ${describeDriver(options)}${options.quick ? ' · quick' : ''}`));
 }
 
 export function printResults(t: Terminal, lesson: Lesson, record: RunRecord, recordFile: string, gallery: string | null): void {
@@ -85,7 +95,10 @@ export function printResults(t: Terminal, lesson: Lesson, record: RunRecord, rec
   for (const line of renderTable(record, lesson)) t.line(line);
   t.line();
   const { comparison } = record;
-  const mark = comparison.agreesWithTheory ? t.paint('green', '✓ agrees with theory') : t.paint('red', comparison.valid ? '✗ disagrees with theory' : '✗ invalid run');
+  const mark = !comparison.valid ? t.paint('red', '✗ invalid run')
+    : comparison.verdict === 'agrees' ? t.paint('green', '✓ agrees with theory')
+      : comparison.verdict === 'inconclusive' ? t.paint('yellow', '? inconclusive: the noise is as large as the question (exit 4)')
+        : t.paint('red', '✗ disagrees with theory');
   t.line(`${t.paint('bold', 'verdict')} ${mark}${comparison.speedup !== null ? ` · speedup ${comparison.speedup}x` : ''}`);
   for (const note of comparison.notes) t.line(`  ${note}`);
   const frames = renderTopFrames(record);

@@ -16,9 +16,9 @@ import { TRIVIAL_PATH, variantPath } from '../server/app.js';
 import { buildRecord } from './build-record.js';
 import { fetchAnswers, findMismatch } from './equivalence.js';
 import { publishFlamegraphs, writeComparePage, writeGalleryIndex, type PublishedGraph } from './gallery.js';
-import { measurePoint, type PointResult, type RunIo } from './measure-point.js';
+import { closePoint, measureRound, startPoint, unfinishedPoint, warmPoint, type OpenPoint, type PointResult, type RunIo } from './measure-point.js';
 import { printHeader, printResults } from './report.js';
-import { writeRunRecord, type RunRecord, type VariantRecord } from './run-record.js';
+import { writeRunRecord, type RunRecord } from './run-record.js';
 import { stopAllServers, type ProfilerName } from './server-process.js';
 import { fetchSiteAnswers, findBrokenAnswer, findSiteMismatch } from './site-equivalence.js';
 import { prepareSite, type PreparedSite } from './site-setup.js';
@@ -65,18 +65,15 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
     lesson.variants.map((variant) => ({ label: variant.name, variant: variant.name, connections: options.connections }));
   const profiler: ProfilerName | null = lesson.profile && options.flamegraph ? '0x' : null;
   const query = toQueryString(options.params);
-  const order: string[] = [];
-  const points: PointResult[] = [];
   const notes: string[] = [];
-  let ceiling: VariantRecord | null = null;
+  const opened: OpenPoint[] = [];
+  let ceilingPoint: OpenPoint | null = null;
 
-  const measure = async (point: PlannedPoint, pathWithQuery: string, pointProfiler: ProfilerName | null): Promise<PointResult> => {
-    order.push(point.label);
+  const start = (point: PlannedPoint, pathWithQuery: string, pointProfiler: ProfilerName | null): Promise<OpenPoint> => {
     const isCeiling = point.label === 'ceiling';
-    return measurePoint({
+    return startPoint({
       lessonId: lesson.id,
       warmup: options.warmup,
-      duration: isCeiling ? ceilingDuration(options.duration) : options.duration,
       clinic: isCeiling ? null : options.clinic,
       verbose: options.verbose,
       io,
@@ -91,33 +88,58 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
       warmupConnections: lesson.load.warmupConnections?.(point.connections) ?? point.connections,
     });
   };
+  const roundsOf = (point: OpenPoint, only?: number): Promise<void> => measureRounds(point, options, only);
 
+  let results: PointResult[];
   try {
+    const starts: Promise<OpenPoint>[] = [];
     if (lesson.measureCeiling) {
       const baseline = lesson.variants[0]!.name;
-      ceiling = (await measure({ label: 'ceiling', variant: baseline, connections: options.connections }, TRIVIAL_PATH, null)).record;
+      starts.push(start({ label: 'ceiling', variant: baseline, connections: options.connections }, TRIVIAL_PATH, null));
     }
     for (const point of plan) {
       const mount = variantPath(lesson, lesson.variants.find((v) => v.name === point.variant)!);
       // A site variant is mounted at a path and answers for the site below it: no query there.
       const pathWithQuery = site ? mount : `${mount}${query}`;
-      let result = await measure(point, pathWithQuery, profiler).catch(async (error: unknown) => {
+      starts.push(start(point, pathWithQuery, profiler).catch(async (error: unknown) => {
         if (profiler !== '0x' || !(error instanceof HotpathError) || error.code !== 'E_SERVER') throw error;
         notes.push(`0x could not start ${point.label} (${error.message}); fell back to node --cpu-prof`);
-        return measure(point, pathWithQuery, 'cpu-prof');
-      });
-      if (profiler === '0x' && result.record.profiler === '0x' && !result.graphHtml) {
-        notes.push(`0x wrote no flame graph for ${point.label}; measured it again under node --cpu-prof for its top frames`);
-        result = await measure(point, pathWithQuery, 'cpu-prof');
-      }
-      points.push(result);
+        return start(point, pathWithQuery, 'cpu-prof');
+      }));
+    }
+    // Started together; a start that fails leaves the others to the catch below (stopAllServers).
+    const started = await Promise.allSettled(starts);
+    for (const result of started) if (result.status === 'fulfilled') opened.push(result.value);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (lesson.measureCeiling) ceilingPoint = opened[0]!;
+    for (const point of opened) await warmPoint(point);
+    // Interleaved: every point's round 1, then every point's round 2, … so that a slow minute of
+    // this shared machine lands on all of them alike.
+    for (let index = 1; index <= options.rounds; index += 1) {
+      for (const point of opened) await roundsOf(point, index);
+    }
+    // Stopped together: 0x writes the graphs side by side.
+    results = await Promise.all(opened.map((point) => closePoint(point)));
+    for (const [i, result] of results.entries()) {
+      const point = opened[i]!;
+      if (point.input.profiler !== '0x' || result.record.profiler !== '0x' || result.graphHtml) continue;
+      notes.push(`0x wrote no flame graph for ${point.input.point.label}; measured it again under node --cpu-prof for its top frames`);
+      const again = await warmPoint(await start(point.input.point, point.input.pathWithQuery, 'cpu-prof'));
+      await roundsOf(again);
+      results[i] = await closePoint(again);
     }
   } catch (error) {
     await stopAllServers(); // the upstream too
     // Record what was measured, so the run folder (and its logs) survives the next sweep.
     const aborted = io.signal?.aborted === true;
     const why = aborted ? 'interrupted before the run finished' : `failed: ${(error as Error).message}`;
-    const record = buildRecord({ lesson, options, runId, startedAt, order, points, ceiling, notes: [...notes, why], status: aborted ? 'aborted' : 'failed' });
+    const measured = (point: OpenPoint): boolean => point.rounds.length > 0;
+    const record = buildRecord({
+      lesson, options, runId, startedAt, notes: [...notes, why], status: aborted ? 'aborted' : 'failed',
+      points: opened.filter((point) => point !== ceilingPoint && measured(point)).map(unfinishedPoint),
+      ceiling: ceilingPoint && measured(ceilingPoint) ? unfinishedPoint(ceilingPoint) : null,
+    });
     await writeRunRecord(recordFile, record);
     await unmarkRunFolder(runDir);
     if (aborted) throw new HotpathError('E_INTERRUPTED', `interrupted; partial record in ${relativeToRoot(recordFile)}`);
@@ -125,13 +147,23 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
   }
 
   await upstream?.stop();
-  const record = buildRecord({ lesson, options, runId, startedAt, order, points, ceiling, notes, status: 'complete' });
+  const ceiling = ceilingPoint ? results.shift()! : null; // opened first
+  const record = buildRecord({ lesson, options, runId, startedAt, points: results, ceiling, notes, status: 'complete' });
   // The measurement is safe on disk before anything else can fail.
   await writeRunRecord(recordFile, record);
-  const gallery = await publishRunGraphs(record, points, recordFile);
+  const gallery = await publishRunGraphs(record, results, recordFile);
   await unmarkRunFolder(runDir);
   printResults(t, lesson, record, recordFile, gallery);
   return { record, recordFile };
+}
+
+/** Measures round `only` of a point, or all its rounds; each round's share of the point's seconds. */
+async function measureRounds(point: OpenPoint, options: RunOptions, only?: number): Promise<void> {
+  const total = point.input.point.label === 'ceiling' ? ceilingDuration(options.duration) : options.duration;
+  const indexes = only === undefined ? Array.from({ length: options.rounds }, (_, i) => i + 1) : [only];
+  for (const index of indexes) {
+    await measureRound(point, { index, of: options.rounds, durationSec: total / options.rounds, rampSec: TIMING.rampSec });
+  }
 }
 
 /**

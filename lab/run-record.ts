@@ -3,12 +3,31 @@
 import { randomBytes } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
 import type { Params } from '../core/params.js';
-import type { PointFigures } from '../core/verdict.js';
+import type { Outcome } from '../core/checks.js';
+import type { PointFigures, RoundFigures } from '../core/verdict.js';
 import type { DriverName } from '../core/run-options.js';
 import type { ProfilerName } from './server-process.js';
 import type { TopFrame } from './top-frames.js';
 
 export const SCHEMA_VERSION = 1;
+
+/** One measured round of a point, as the record keeps it. */
+export interface RoundRecord extends RoundFigures {
+  /** Measured seconds of this round (its ramp not included). */
+  durationSec: number;
+  /** Responses received, any status. */
+  requests: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  /** The server's CPU over the measured window, % of one core. */
+  serverCpuPct: number;
+  /** The load generator's CPU, % of one core (Locust: its busiest process). */
+  generatorCpuPct: number;
+  generatorWarnings: string[];
+  /** Whether the server had no request in flight when the round began. */
+  drained: boolean;
+}
 
 export interface VariantRecord extends PointFigures {
   /** The point's label: the variant name, or `variant@connections` in lesson 1. */
@@ -23,13 +42,17 @@ export interface VariantRecord extends PointFigures {
    */
   mix: { paths: number; ifNoneMatch: boolean } | null;
   connections: number;
-  /** Responses received, any status. */
+  /** Each round, in the order they ran; the figures above are their medians (see PointFigures). */
+  rounds: RoundRecord[];
+  /** Responses received, any status, summed over rounds (as are errors, timeouts and non2xx). */
   requests: number;
   errors: number;
   timeouts: number;
   /** Answers that were not completed answers (see `rps`): 4xx, 5xx, and 3xx outside site lessons. */
   non2xx: number;
-  /** The load generator's CPU, % of one core (Locust: its busiest process). */
+  /** The server's CPU while measured, % of one core (median over rounds). */
+  serverCpuPct: number;
+  /** The load generator's CPU, % of one core (Locust: its busiest process); the highest round's. */
   generatorCpuPct: number;
   /** What the load generator itself warned about (e.g. Locust's high-CPU warning). */
   generatorWarnings: string[];
@@ -39,7 +62,7 @@ export interface VariantRecord extends PointFigures {
   topFrames: TopFrame[];
   /** Other reports, e.g. `{ "clinic-doctor": "results/…/x.html" }`. */
   reports: Record<string, string>;
-  /** Whether the server had no request in flight before measuring. */
+  /** Whether the server had no request in flight before each round. */
   drained: boolean;
 }
 
@@ -68,12 +91,27 @@ export interface RunRecord {
     locustWorkers: number;
     /** Locust's user model, or null for other drivers. */
     locustUser: string | null;
+    /** Rounds per point (interleaved: every point's round 1, then every point's round 2, …). */
+    rounds: number;
   };
   params: Params;
   /** Point names in the order they ran. */
   order: string[];
-  /** The trivial route at the same connections, when the lesson measures it. */
-  ceiling: { rps: number; connections: number } | null;
+  /**
+   * The trivial route at the same connections, when the lesson measures it: median req/s, the
+   * spread and each round's, and which side was the busier there (`generator`: a lower bound).
+   */
+  ceiling: {
+    /** The point measured as the ceiling: `ceiling`, or a variant's point (lesson 1's `trivial@1000`). */
+    point: string;
+    rps: number;
+    connections: number;
+    setBy: 'server' | 'generator';
+    spread: { rpsMin: number; rpsMax: number };
+    roundRps: number[];
+    serverCpuPct: number;
+    generatorCpuPct: number;
+  } | null;
   variants: VariantRecord[];
   comparison: {
     /**
@@ -82,6 +120,9 @@ export interface RunRecord {
      */
     speedup: number | null;
     expected: Record<string, number | string | null>;
+    /** The measurement against theory (see core/checks.ts); judged only on a complete run. */
+    verdict: Outcome;
+    /** True only when the verdict is `agrees` and the run is valid and complete. */
     agreesWithTheory: boolean;
     valid: boolean;
     notes: string[];

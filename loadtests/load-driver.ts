@@ -17,7 +17,18 @@ export interface LoadOptions {
    */
   acceptRedirects?: boolean;
   connections: number;
+  /** Measured seconds: what the result counts. */
   durationSec: number;
+  /**
+   * Seconds run before the measured window and not counted: connections open and the first
+   * requests queue there (default 0). The driver runs about `rampSec + durationSec` in all.
+   */
+  rampSec?: number;
+  /**
+   * Called once when the measured window opens (after the ramp), so the caller can read the
+   * server's counters at the same moment; the run waits for it before resolving.
+   */
+  onWindowStart?: () => Promise<void>;
   /** Per-request timeout, seconds: a request slower than this counts as a timeout. */
   timeoutSec: number;
   /** Called about once a second while the load runs. */

@@ -52,10 +52,13 @@ async function runLocust(config: LocustDriverOptions, options: LoadOptions): Pro
   const dir = await mkdtemp(options.workDir ? path.join(options.workDir, `${DRIVER_TEMP_PREFIX}locust-`) : path.join(os.tmpdir(), 'hotpath-locust-'));
   const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }).on('error', () => {}) : null;
   const users = String(options.connections);
-  const runTimeSec = Math.max(1, Math.round(options.durationSec));
+  // Locust's run time starts with spawning; --reset-stats drops what it counted until every user
+  // is spawned: the ramp.
+  const runTimeSec = Math.max(1, Math.round((options.rampSec ?? 0) + options.durationSec));
   const common = ['-f', path.join(LOCUSTFILES_DIR, config.locustfile), '--loglevel', 'WARNING'];
   const headless = ['--headless', '-u', users, '-r', users, '-t', `${runTimeSec}s`, '--host', `http://${target.host}`,
-    '--csv', path.join(dir, 'run'), '--only-summary', '--stop-timeout', String(LOCUST.stopTimeoutSec)];
+    '--csv', path.join(dir, 'run'), '--only-summary', '--stop-timeout', String(LOCUST.stopTimeoutSec),
+    ...(options.rampSec ? ['--reset-stats'] : [])];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOTPATH_PATH: `${target.pathname}${target.search}`,
@@ -126,7 +129,7 @@ async function runLocustProcesses({ config, options, common, headless, dir, runT
     // runner's master, say), they would join that one and load its measurement.
     await masterListening(master, masterPort, options.signal);
     for (let i = 0; i < config.workers && !master.exited; i += 1) {
-      workers.push(start([...common, '--worker', '--master-host', '127.0.0.1', '--master-port', String(masterPort)]));
+      workers.push(start([...common, ...(options.rampSec ? ['--reset-stats'] : []), '--worker', '--master-host', '127.0.0.1', '--master-port', String(masterPort)]));
     }
   } else {
     master = start([...common, ...headless]);
@@ -141,6 +144,7 @@ async function runLocustProcesses({ config, options, common, headless, dir, runT
     const sampler = new CpuSampler();
     const deadline = Date.now() + (runTimeSec + LOCUST.startupAllowanceSec) * 1000;
     let loadStartedAt: number | null = null;
+    let windowStart: Promise<void> | null = null;
     while (!master.exited) {
       if (Date.now() > deadline) {
         throw new HotpathError('E_LOAD', `Locust did not finish within ${runTimeSec + LOCUST.startupAllowanceSec} s${options.logFile ? `; see ${options.logFile}` : ''}`);
@@ -150,10 +154,13 @@ async function runLocustProcesses({ config, options, common, headless, dir, runT
       const latest = history.at(-1);
       if (latest && latest.users > 0) {
         loadStartedAt ??= latest.timestamp;
+        // Every user spawned: Locust resets its stats here, and the measured window opens.
+        if (latest.users >= options.connections) windowStart ??= options.onWindowStart?.() ?? Promise.resolve();
         sampler.sample(all.map((p) => p.pid));
         options.onProgress?.({ elapsedSec: latest.timestamp - loadStartedAt, currentRps: currentRpsFromHistory(history) ?? 0 });
       }
     }
+    await windowStart;
     const statsCsv = await readFile(path.join(dir, 'run_stats.csv'), 'utf8').catch(() => null);
     if (statsCsv === null) {
       throwIfAborted(options.signal);

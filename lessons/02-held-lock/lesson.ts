@@ -1,6 +1,7 @@
-import { formatRate, percent } from '../../core/format.js';
+import { formatRate } from '../../core/format.js';
 import type { Lesson, MeasuredPoint } from '../../core/lesson.js';
-import { fractionOf, littlesLawRps, round, within } from '../../core/theory.js';
+import { checkSuffix, formatSpread, judgeCheck, pairRounds, perRound, roundsOf, type JudgedCheck } from '../../core/checks.js';
+import { littlesLawRps, round } from '../../core/theory.js';
 import { rwlockEarlyRelease } from './fast.js';
 import { mutexEarlyRelease } from './mutex-early-release.js';
 import { heldMutex } from './slow.js';
@@ -11,6 +12,8 @@ const HELD_TOLERANCE = [0.8, 1.05] as const;
 const RELEASED_TOLERANCE = [0.6, 1.1] as const;
 /** Against the ceiling, a bound measured for half as long and with a larger start-up share. */
 const CEILING_TOLERANCE = [0.6, 1.2] as const;
+/** Two rounds of one released variant differ by up to this much here (A/A, see README): "the same". */
+const SAME_WITHIN = 0.15;
 
 export const lesson: Lesson = {
   id: 2,
@@ -46,30 +49,34 @@ export const lesson: Lesson = {
       worstLatencyMs: connections * dbMs,
     };
   },
-  verdict: ({ params, connections, thinkTimeMs, ceilingRps, points }) => {
+  verdict: ({ params, connections, thinkTimeMs, ceiling, points }) => {
     const dbMs = params.dbMs as number;
     const law = littlesLawRps(connections, dbMs, thinkTimeMs);
     // Few users with think time may offer less than the lock could serve.
     const heldBound = Math.min(1000 / dbMs, law);
-    const releasedBound = ceilingRps === null ? law : Math.min(law, ceilingRps);
+    const cappedByCeiling = ceiling !== null && ceiling.rps < law;
     const notes: string[] = [];
-    let agrees = true;
+    const checks: JudgedCheck[] = [];
 
     const held = points.find((p) => p.variant === 'held-mutex');
     if (held) {
-      const fraction = fractionOf(held.rps, heldBound);
-      const ok = within(fraction, HELD_TOLERANCE);
-      agrees &&= ok;
+      const check = judgeCheck({ name: held.label, values: perRound(held, (r) => r.rps / heldBound), band: HELD_TOLERANCE });
+      checks.push(check);
       const boundText = heldBound === law ? `${connections} / ${dbMs + thinkTimeMs} ms = ${formatRate(heldBound)}` : `1000 / ${dbMs} ms = ${formatRate(heldBound)}`;
-      notes.push(`held-mutex: ${formatRate(held.rps)} req/s = ${percent(fraction)} of ${boundText}${ok ? '' : ` — outside [${HELD_TOLERANCE.map(percent).join(', ')}]`}`);
+      notes.push(`held-mutex: ${formatRate(held.rps)} req/s = ${formatSpread(check)} of ${boundText}${checkSuffix(check)}`);
     }
     for (const point of points.filter((p) => p.variant !== 'held-mutex')) {
-      const fraction = fractionOf(point.rps, releasedBound);
-      const band = releasedBound === law ? RELEASED_TOLERANCE : CEILING_TOLERANCE;
-      const ok = within(fraction, band);
-      agrees &&= ok;
-      const bound = releasedBound === law ? `${connections} / ${dbMs + thinkTimeMs} ms = ${formatRate(law)}` : `the measured ceiling, ${formatRate(releasedBound)} (trivial route, same load generator)`;
-      notes.push(`${point.label}: ${formatRate(point.rps)} req/s = ${percent(fraction)} of ${bound}${ok ? '' : ` — outside [${band.map(percent).join(', ')}]`}`);
+      // Against the ceiling, round by round: the two ran side by side.
+      const values = cappedByCeiling
+        ? pairRounds(roundsOf(point), ceiling.roundRps, (r, c) => r.rps / Math.min(law, c))
+        : perRound(point, (r) => r.rps / law);
+      const band: readonly [number, number] = !cappedByCeiling ? RELEASED_TOLERANCE
+        : ceiling.setBy === 'generator' ? [CEILING_TOLERANCE[0], Number.POSITIVE_INFINITY] : CEILING_TOLERANCE;
+      const check = judgeCheck({ name: point.label, values, band });
+      checks.push(check);
+      const bound = !cappedByCeiling ? `${connections} / ${dbMs + thinkTimeMs} ms = ${formatRate(law)}`
+        : `the measured ceiling, ${formatRate(ceiling.rps)} (trivial route, same load generator${ceiling.setBy === 'generator' ? '; a lower bound, the generator set it' : ''})`;
+      notes.push(`${point.label}: ${formatRate(point.rps)} req/s = ${formatSpread(check)} of ${bound}${checkSuffix(check)}`);
     }
     if (held && held.rps > 0) {
       // Little's law read backwards: each of the queued connections waits for all the others.
@@ -77,23 +84,35 @@ export const lesson: Lesson = {
     }
     notes.push(...whichChangeMattered(held, points));
     return {
-      expected: { heldRps: round(heldBound, 1), releasedRps: round(releasedBound, 1), lawRps: round(law, 1), ceilingRps },
-      agreesWithTheory: agrees,
+      expected: { heldRps: round(heldBound, 1), releasedRps: round(cappedByCeiling ? ceiling.rps : law, 1), lawRps: round(law, 1), ceilingRps: ceiling?.rps ?? null },
+      checks,
       notes,
     };
   },
 };
 
+/**
+ * What the data says about the story's two changes: releasing before the await, and a read lock
+ * instead of a Mutex. Round by round, each ratio is held against the noise of an A/A pair.
+ */
 function whichChangeMattered(held: MeasuredPoint | undefined, points: readonly MeasuredPoint[]): string[] {
   const mutex = points.find((p) => p.variant === 'mutex-early-release');
   const rw = points.find((p) => p.variant === 'rwlock-early-release');
-  if (!held || !mutex || !rw || held.rps <= 0 || mutex.rps <= 0) return [];
-  const releaseGain = mutex.rps / held.rps;
-  const rwGain = rw.rps / mutex.rps;
+  if (!held || !mutex || !rw) return [];
+  const release = judgeCheck({ name: 'release', values: pairRounds(roundsOf(mutex), roundsOf(held), (m, h) => (h.rps > 0 ? m.rps / h.rps : null)), band: [1 + SAME_WITHIN, Number.POSITIVE_INFINITY] });
+  const readLock = judgeCheck({ name: 'read lock', values: pairRounds(roundsOf(rw), roundsOf(mutex), (r, m) => (m.rps > 0 ? r.rps / m.rps : null)), band: [1 - SAME_WITHIN, 1 + SAME_WITHIN] });
+  const times = (value: number): string => `${value.toFixed(1)}x`;
+  const change = (value: number): string => `${value >= 1 ? '+' : ''}${Math.round((value - 1) * 100)}%`;
+  const releaseText = release.outcome === 'agrees'
+    ? `releasing the Mutex before the await made it ${formatSpread(release, times)} faster`
+    : release.outcome === 'disagrees' ? `releasing the Mutex early did not help here (${formatSpread(release, times)})` : `releasing the Mutex early: ${formatSpread(release, times)}, can't tell at this noise`;
+  const readLockText = readLock.outcome === 'agrees'
+    ? `a read lock instead of the Mutex changed it by ${formatSpread(readLock, change)}, within the ±${Math.round(SAME_WITHIN * 100)}% two rounds of one variant differ by: no difference at this noise (a critical section without an await never overlaps another on one event loop)`
+    : readLock.outcome === 'disagrees' ? `a read lock instead of the Mutex changed it by ${formatSpread(readLock, change)}, beyond the ±${Math.round(SAME_WITHIN * 100)}% of noise in every round`
+      : `a read lock instead of the Mutex changed it by ${formatSpread(readLock, change)}: can't tell at this noise (±${Math.round(SAME_WITHIN * 100)}% separates two rounds of one variant)`;
+  const mattered = release.outcome === 'agrees' && readLock.outcome === 'agrees' ? 'Releasing early is what mattered: ' : 'Which change mattered: ';
   return [
-    `Releasing early is what mattered: the same Mutex released before the await is ${releaseGain.toFixed(1)}x the held one; ` +
-      `a read lock instead of a Mutex changes it by ${rwGain >= 1 ? '+' : ''}${Math.round((rwGain - 1) * 100)}% (noise-sized: a critical section without an await never overlaps another on one event loop).`,
+    `${mattered}${releaseText}; ${readLockText}.`,
     'No flame graph here: the held variant spends its time waiting, not computing. Look at lock wait and max queue, or run with --clinic doctor and compare its CPU and event-loop charts across the variants.',
   ];
 }
-

@@ -1,6 +1,7 @@
-import { formatMbps, formatRate, percent } from '../../core/format.js';
+import { checkSuffix, formatSpread, judgeCheck, pairRounds, perRound, roundsOf, type JudgedCheck } from '../../core/checks.js';
+import { formatMbps, formatRate } from '../../core/format.js';
 import type { Lesson, MeasuredPoint, Verdict } from '../../core/lesson.js';
-import { fractionOf, littlesLawRps, round, within } from '../../core/theory.js';
+import { littlesLawRps, round } from '../../core/theory.js';
 import { REDIRECTS } from '../support/site/redirects.js';
 import { SITE_FILES } from '../support/site/site-layout.js';
 import { cachedMapBackgroundRefresh } from './fast.js';
@@ -10,6 +11,8 @@ import { fetchPerRequest } from './slow.js';
 const SLOW_BAND = [0.7, 1.05] as const;
 /** The upstream bounds the slow variant only when its Little's-law rate is well below what the CPU serves. */
 const UPSTREAM_BOUND_BELOW = 0.5;
+/** Not upstream-bound, fetch-per-request is "clearly faster" than cached-map above this ratio in every round. */
+const NO_FASTER_THAN = 1.05;
 /**
  * The cached map must not fetch per request: at most one fetch per two requests (it is about
  * 0.001 at full speed; with Locust's think time, about 0.1)...
@@ -78,25 +81,32 @@ export const lesson: Lesson = {
   verdict: ({ params, connections, thinkTimeMs, points }): Verdict => {
     const slow = points.find((p) => p.variant === 'fetch-per-request');
     const fast = points.find((p) => p.variant === 'cached-map');
-    if (!slow || !fast) return { expected: {}, agreesWithTheory: false, notes: ['both variants must be measured'] };
+    if (!slow || !fast) return { expected: {}, checks: [judgeCheck({ name: 'both variants', values: [], band: [0, 0] })], notes: ['both variants must be measured'] };
+    const refreshMs = params.refreshMs as number;
     const bound = littlesLawRps(connections, params.upstreamMs as number, thinkTimeMs);
     const upstreamBound = bound <= fast.rps * UPSTREAM_BOUND_BELOW;
-    const slowFraction = fractionOf(slow.rps, bound);
-    const slowOk = upstreamBound ? within(slowFraction, SLOW_BAND) : slow.rps <= fast.rps * 1.05;
-    const slowFetches = fetchesPerRequest(slow);
-    const fastFetches = fetchesPerRequest(fast);
-    const fastFetchesPerSec = (fastFetches ?? 0) * fast.rps;
-    const fetchesOk = slowFetches !== null && fastFetches !== null && within(slowFetches, [0.99, 1.01]) &&
-      fastFetches <= CACHED_FETCHES_PER_REQUEST_MAX && fastFetchesPerSec <= refreshRateMax(params.refreshMs as number);
+    const slowRounds = roundsOf(slow);
+    const fastRounds = roundsOf(fast);
+    const times = (value: number): string => `${value.toFixed(2)}x`;
+    // Upstream-bound: Little's law. Otherwise something else bounds both: no faster than cached-map.
+    const slowCheck = upstreamBound
+      ? judgeCheck({ name: 'fetch-per-request', values: perRound(slow, (r) => r.rps / bound), band: SLOW_BAND })
+      : judgeCheck({ name: 'fetch-per-request', values: pairRounds(slowRounds, fastRounds, (s_, f) => (f.rps > 0 ? s_.rps / f.rps : null)), band: [0, NO_FASTER_THAN], guard: true });
+    // Counted work, no timing noise: exactly one fetch per request, and the cache's refresh rate.
+    const slowFetches = judgeCheck({ name: 'fetches per request', values: perRound(slow, fetchesPerRequest), band: [0.99, 1.01] });
+    const fastFetches = judgeCheck({ name: 'cached fetches per request', values: perRound(fast, fetchesPerRequest), band: [0, CACHED_FETCHES_PER_REQUEST_MAX] });
+    const fastRate = judgeCheck({ name: 'cached fetches per second', values: perRound(fast, (r) => (fetchesPerRequest(r) ?? Number.NaN) * r.rps), band: [0, refreshRateMax(refreshMs)] });
+    const fetches = (check: JudgedCheck): string => formatSpread(check, (v) => v.toFixed(4));
     const notes = [
       upstreamBound
-        ? `fetch-per-request: ${formatRate(slow.rps)} req/s = ${percent(slowFraction)} of the ${formatRate(bound)} req/s that ${connections} connections waiting ${params.upstreamMs} ms each can reach` +
-          (slowOk ? '' : ` — expected ${percent(SLOW_BAND[0])} to ${percent(SLOW_BAND[1])}`)
+        ? `fetch-per-request: ${formatRate(slow.rps)} req/s = ${formatSpread(slowCheck)} of the ${formatRate(bound)} req/s that ${connections} connections waiting ${params.upstreamMs} ms each can reach${checkSuffix(slowCheck)}`
         : `waiting ${params.upstreamMs} ms, ${connections} connections could still reach ${formatRate(bound)} req/s, more than half of what cached-map reached: ` +
-          `something else bounds both (${thinkTimeMs > 0 ? `the users' ${thinkTimeMs} ms think time` : 'the CPU'}), so expect fetch-per-request no faster than cached-map${slowOk ? '' : ' — but it was faster'}`,
+          `something else bounds both (${thinkTimeMs > 0 ? `the users' ${thinkTimeMs} ms think time` : 'the CPU'}), so expect fetch-per-request no faster than cached-map` +
+          `: ${formatSpread(slowCheck, times)} its req/s${checkSuffix(slowCheck, times)}`,
       `cached-map: ${formatRate(fast.rps)} req/s, ${slow.rps > 0 ? (fast.rps / slow.rps).toFixed(2) : 'n/a'}x fetch-per-request, ${formatMbps(fast.bytesPerSec)} vs ${formatMbps(slow.bytesPerSec)}`,
-      `upstream fetches per request: ${fmt(slowFetches)} vs ${fmt(fastFetches)} (cached-map: ${formatRate(fastFetchesPerSec)} per second; a refresh every ${params.refreshMs} ms is ${formatRate(1000 / (params.refreshMs as number))})` +
-        (fetchesOk ? '' : ' — expected exactly 1 per request, and for cached-map its refresh rate'),
+      `upstream fetches per request: ${fetches(slowFetches)} vs ${fetches(fastFetches)}${checkSuffix(slowFetches, (v) => v.toFixed(2))}${checkSuffix(fastFetches, (v) => v.toFixed(2))}`,
+      `cached-map refreshed ${formatSpread(fastRate, formatRate)} times a second; a refresh every ${refreshMs} ms allows ${formatRate(refreshRateMax(refreshMs))}${checkSuffix(fastRate, formatRate)}`,
+      `allocated per request: ${kb(slow.allocBytesPerRequest)} for fetch-per-request, ${kb(fast.allocBytesPerRequest)} for cached-map`,
     ];
     return {
       expected: {
@@ -104,18 +114,18 @@ export const lesson: Lesson = {
         fetchPerRequestBand: upstreamBound ? `${SLOW_BAND[0]}-${SLOW_BAND[1]}` : 'no faster than cached-map',
         upstreamFetchesPerRequest: 1,
         cachedFetchesPerRequestMax: CACHED_FETCHES_PER_REQUEST_MAX,
-        cachedFetchesPerSecondMax: round(refreshRateMax(params.refreshMs as number), 2),
+        cachedFetchesPerSecondMax: round(refreshRateMax(refreshMs), 2),
       },
-      agreesWithTheory: slowOk && fetchesOk,
+      checks: [slowCheck, slowFetches, fastFetches, fastRate],
       notes,
     };
   },
 };
 
-function fetchesPerRequest(point: MeasuredPoint): number | null {
-  return point.workPerRequest.upstreamFetches ?? null;
+function fetchesPerRequest(figures: Pick<MeasuredPoint, 'workPerRequest'>): number | null {
+  return figures.workPerRequest.upstreamFetches ?? null;
 }
 
-function fmt(value: number | null): string {
-  return value === null ? 'n/a' : value.toFixed(4);
+function kb(bytes: number | null): string {
+  return bytes === null ? 'n/a' : `${(bytes / 1024).toFixed(1)} KB`;
 }
