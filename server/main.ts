@@ -4,10 +4,13 @@
 //     --upstream http://127.0.0.1:PORT [--param refreshMs=1000]
 // Exits cleanly on SIGINT/SIGTERM (so 0x and --cpu-prof write their output), and on its own
 // when the runner that started it is gone.
+// HOTPATH_SWAP=<variant>=<other> serves <other>'s handler under <variant>'s name: the tests use
+// it to check that a verdict can fail (a "fast" variant that is really the slow one).
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { assertLoopbackTarget } from '../core/loopback.js';
 import { ParamError, parseParamPairs, parseParams } from '../core/params.js';
+import type { Variant } from '../core/lesson.js';
 import { findLesson } from '../lessons/catalog.js';
 import { createApp } from './app.js';
 import { failAndExit, listenOnLoopback, portFrom, stopWhenAsked } from './lab-process.js';
@@ -33,6 +36,7 @@ if (!variant) {
   fail(`lesson ${lesson.id} has no variant \`${values.variant ?? ''}\`; it has ${lesson.variants.map((v) => v.name).join(', ')}`);
 }
 const port = portFrom(values.port, fail);
+const served = swappedHandler(variant, process.env.HOTPATH_SWAP);
 
 let params;
 try {
@@ -53,7 +57,7 @@ if (values.upstream) {
 
 const { app, close } = createApp({
   lesson,
-  variant,
+  variant: served,
   instrumented: process.env.HOTPATH_METRICS !== 'off',
   params,
   siteDir: values['site-dir'],
@@ -70,3 +74,12 @@ stopWhenAsked(() => {
   // Exit now rather than wait for handlers queued behind a lock: the profilers write on exit.
   process.exit(0);
 });
+
+/** `variant`, or with `HOTPATH_SWAP=<its name>=<other>`, `variant` with the other's handler. */
+function swappedHandler(variant: Variant, swap: string | undefined): Variant {
+  const [name, other, ...rest] = (swap ?? '').split('=');
+  if (!swap || name !== variant.name) return variant;
+  const donor = lesson!.variants.find((candidate) => candidate.name === other);
+  if (!donor || rest.length > 0) fail(`HOTPATH_SWAP=${swap}: expected <variant>=<another variant of lesson ${lesson!.id}>`);
+  return { ...donor, name: variant.name, summary: variant.summary };
+}

@@ -18,8 +18,11 @@ const ARRAY_BYTES = (4 + 2 + IDS) * 8;
  * copies; V8's own temporaries in slice() and reverse() come on top (A/A, see README).
  */
 const COPY_BYTES_BAND = [0.9, 1.6] as const;
-/** The copies are told apart from a request's own allocation when they are this many times it. */
-const VISIBLE_OVER_BASE = 10;
+/**
+ * The copies stand out of what any request allocates anyway (parsing, JSON, Express: 27–64 KB
+ * per request on lessons 1 and 2's routes here) from this many bytes: ten times the most of it.
+ */
+const VISIBLE_COPY_BYTES = 640 * 1024;
 /** No-clone is "clearly slower" only below this share of clone-every-round's req/s in every round. */
 const NOT_SLOWER_WITHIN = 0.9;
 
@@ -71,7 +74,7 @@ export const lesson: Lesson = {
     const speed = judgeCheck({ name: 'req/s', values: pairRounds(fastRounds, slowRounds, (f, s_) => (s_.rps > 0 ? f.rps / s_.rps : null)), band: [NOT_SLOWER_WITHIN, Number.POSITIVE_INFINITY], guard: true });
     // A few copies are lost in what every request allocates anyway (parsing, JSON, Express).
     const measured = slow.allocBytesPerRequest !== null && fast.allocBytesPerRequest !== null;
-    const visible = measured && copyBytes >= VISIBLE_OVER_BASE * Math.max(fast.allocBytesPerRequest ?? 0, 1024);
+    const visible = measured && copyBytes >= VISIBLE_COPY_BYTES;
     const kb = (bytes: number | null): string => (bytes === null ? 'n/a' : `${formatRate(bytes / 1024)} KB`);
     const times = (value: number): string => `${value.toFixed(2)}x`;
     const notes = [
@@ -79,7 +82,7 @@ export const lesson: Lesson = {
         (visible
           ? `the difference is ${formatSpread(copies)} of the copies theory counts (${formatRate(iterations)} rounds × ${ARRAY_BYTES} bytes = ${kb(copyBytes)})${checkSuffix(copies)}`
           : !measured ? 'allocation was not measured (the server ran without instrumentation)'
-          : `the copies (${kb(copyBytes)}) are under a tenth of what a request allocates anyway, too few to tell from its noise: raise --param iterations`),
+          : `the copies (${kb(copyBytes)}) are too few to tell from what a request allocates anyway (tens of KB): raise --param iterations to ${formatRate(Math.ceil(VISIBLE_COPY_BYTES / ARRAY_BYTES))} or more`),
       `no-clone serves ${formatSpread(speed, times)} the req/s of clone-every-round` +
         (speed.outcome === 'disagrees' ? ' — it is clearly slower, which the copies cannot explain' : speed.min < 1 ? ' (some rounds slower: timing noise; the bytes above decide)' : ''),
       `GC per request: ${fmtMs(slow.gcMsPerRequest)} with the clone, ${fmtMs(fast.gcMsPerRequest)} without`,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lab/run-record.js';
 import { SITE_FILES, siteBytes } from '../../lessons/support/site/site-layout.js';
-import { leftovers, removeTestHomes, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
+import { exitCodeFor, leftovers, removeTestHomes, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
 
 const E2E_TIMEOUT = 150_000;
 
@@ -17,7 +17,7 @@ describe('site lessons, end to end', { timeout: E2E_TIMEOUT }, () => {
     // alone (over 1,000 req/s on a 2-core machine), so theory predicts well over 3x.
     const run = await runCli(['4', '--quick', '--json', '--param', 'upstreamMs=100']);
     const record = JSON.parse(run.stdout) as RunRecord;
-    expect(run.code).toBe(record.comparison.agreesWithTheory ? 0 : 1);
+    expect(run.code).toBe(exitCodeFor(record));
     expect(record.comparison.valid).toBe(true);
     expect(record.params).toEqual({ upstreamMs: 100, refreshMs: 1000 });
     const [slow, fast] = record.variants;
@@ -37,7 +37,7 @@ describe('site lessons, end to end', { timeout: E2E_TIMEOUT }, () => {
   it('lesson 5 --quick: six points, whole-file hashing counted, 304s with If-None-Match, six flame graphs', async () => {
     const run = await runCli(['5', '--quick', '--json']);
     const record = JSON.parse(run.stdout) as RunRecord;
-    expect(run.code).toBe(record.comparison.agreesWithTheory ? 0 : 1);
+    expect(run.code).toBe(exitCodeFor(record));
     expect(record.comparison.valid).toBe(true);
     expect(record.order).toEqual(['readfile-sha1', 'stream-stat-etag', 'express-static', 'readfile-sha1@warm', 'stream-stat-etag@warm', 'express-static@warm']);
     const byName = Object.fromEntries(record.variants.map((v) => [v.name, v]));

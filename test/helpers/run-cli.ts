@@ -99,3 +99,9 @@ export async function leftovers(stderr: string): Promise<{ alive: number[]; boun
   for (const server of servers) if (!(await portIsFree(server.port))) bound.push(server.port);
   return { alive, bound };
 }
+
+/** The exit code a record implies: 0 agrees · 1 disagrees, invalid or failed · 4 inconclusive. */
+export function exitCodeFor(record: { status: string; comparison: { valid: boolean; verdict: string } }): number {
+  if (record.status !== 'complete' || !record.comparison.valid) return 1;
+  return record.comparison.verdict === 'agrees' ? 0 : record.comparison.verdict === 'inconclusive' ? 4 : 1;
+}

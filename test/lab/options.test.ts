@@ -9,7 +9,9 @@ describe('runner flags', () => {
     const normal = resolveRunOptions(parseCliArgs(['2']), heldLock);
     expect(normal).toMatchObject({ duration: 8, warmup: 2, connections: 100, flamegraph: true, params: { dbMs: 50 } });
     const quick = resolveRunOptions(parseCliArgs(['2', '--quick']), heldLock);
-    expect(quick).toMatchObject({ duration: 3, warmup: 1, connections: 100, quick: true });
+    expect(quick).toMatchObject({ duration: 2, warmup: 1, rounds: 2, connections: 100, quick: true });
+    expect(normal.rounds).toBe(3);
+    expect(resolveRunOptions(parseCliArgs(['2', '--quick', '--rounds', '5']), heldLock).rounds).toBe(5);
     const explicit = resolveRunOptions(parseCliArgs(['2', '--quick', '--duration', '5']), heldLock);
     expect(explicit.duration).toBe(5);
   });
@@ -24,6 +26,8 @@ describe('runner flags', () => {
   it.each([
     [['2', '--duration', 'abc'], /`--duration` to be a number of seconds from 1 to 600, got `abc`/],
     [['2', '--duration', '0'], /from 1 to 600/],
+    [['2', '--rounds', '0'], /`--rounds` to be an integer from 1 to 20, got `0`/],
+    [['2', '--rounds', '2.5'], /`--rounds` to be an integer from 1 to 20/],
     [['2', '--connections', '1001'], /from 1 to 1000/],
     [['2', '--connections', '2.5'], /integer/],
     [['2', '--frobnicate'], /Unknown option '--frobnicate'/],

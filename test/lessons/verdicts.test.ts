@@ -1,12 +1,28 @@
 // The lessons' verdicts on synthetic measurements: the bands, and theory following the parameters.
 import { describe, expect, it } from 'vitest';
-import type { MeasuredPoint } from '../../core/lesson.js';
+import { overallOutcome, type Outcome } from '../../core/checks.js';
+import type { CeilingFigures, MeasuredPoint, RoundFigures, Verdict } from '../../core/lesson.js';
 import { findLesson } from '../../lessons/catalog.js';
 import { SITE_FILES, siteBytes } from '../../lessons/support/site/site-layout.js';
 
 function point(variant: string, rps: number, extra: Partial<MeasuredPoint> = {}): MeasuredPoint {
-  return { label: variant, variant, connections: 100, rps, latencyMs: { p50: 1, p90: 1, p99: 1, max: 1 }, cpuMsPerRequest: 1, gcMsPerRequest: 0.1, allocBytesPerRequest: null, lockWait: null, bytesPerSec: 0, workPerRequest: {}, memory: null, ...extra };
+  return {
+    label: variant, variant, connections: 100, rps, latencyMs: { p50: 1, p90: 1, p99: 1, max: 1 }, cpuMsPerRequest: 1, gcMsPerRequest: 0.1,
+    allocBytesPerRequest: null, lockWait: null, bytesPerSec: 0, workPerRequest: {}, memory: null, rounds: [], spread: { rpsMin: rps, rpsMax: rps }, ...extra,
+  };
 }
+
+/** A point measured in rounds: the figures of each round, the median on top. */
+function rounds(base: MeasuredPoint, rps: readonly number[], extra: Partial<RoundFigures>[] = []): MeasuredPoint {
+  const each = rps.map((value, i) => ({ ...base, rps: value, ...extra[i] }));
+  return { ...base, rps: [...rps].sort((a, b) => a - b)[Math.floor(rps.length / 2)]!, rounds: each, spread: { rpsMin: Math.min(...rps), rpsMax: Math.max(...rps) } };
+}
+
+function ceilingOf(rps: number | null, setBy: CeilingFigures['setBy'] = 'server', roundRps: number[] = []): CeilingFigures | null {
+  return rps === null ? null : { rps, roundRps: roundRps.length > 0 ? roundRps : [rps], setBy };
+}
+
+const outcome = (verdict: Verdict): Outcome => overallOutcome(verdict.checks);
 
 const measureFirst = findLesson(1)!;
 const heldLock = findLesson(2)!;
@@ -18,37 +34,37 @@ describe('lesson 2 verdict', () => {
       params: { dbMs },
       connections: options.connections ?? 100,
       thinkTimeMs: options.thinkTimeMs ?? 0,
-      ceilingRps: options.ceiling === undefined ? 8000 : options.ceiling,
+      ceiling: ceilingOf(options.ceiling === undefined ? 8000 : options.ceiling),
       points: [point('held-mutex', held), point('mutex-early-release', released), point('rwlock-early-release', released)],
     });
 
   it('agrees inside the bands and says which change mattered', () => {
     const verdict = run(50, 19.5, 1850);
-    expect(verdict.agreesWithTheory).toBe(true);
+    expect(outcome(verdict)).toBe('agrees');
     expect(verdict.expected).toMatchObject({ heldRps: 20, releasedRps: 2000 });
     expect(verdict.notes.join('\n')).toMatch(/Releasing early is what mattered/);
   });
 
   it('follows dbMs: 20 req/s is wrong for dbMs=40 (bound 25)', () => {
-    expect(run(40, 24, 2300).agreesWithTheory).toBe(true);
-    expect(run(40, 19, 2300).agreesWithTheory).toBe(false); // 76% of 25
+    expect(outcome(run(40, 24, 2300))).toBe('agrees');
+    expect(outcome(run(40, 19, 2300))).toBe('disagrees'); // 76% of 25
   });
 
   it('disagrees when the held lock serves more than it can, or released variants far less', () => {
-    expect(run(50, 23, 1850).agreesWithTheory).toBe(false); // 115% of 20
-    expect(run(50, 19.5, 900).agreesWithTheory).toBe(false); // 45% of 2,000
+    expect(outcome(run(50, 23, 1850))).toBe('disagrees'); // 115% of 20
+    expect(outcome(run(50, 19.5, 900))).toBe('disagrees'); // 45% of 2,000
   });
 
   it('holds released variants to the ceiling when it is lower than the law', () => {
     const verdict = run(50, 19.5, 1100, { ceiling: 1000, connections: 1000 });
     expect(verdict.expected.releasedRps).toBe(1000);
-    expect(verdict.agreesWithTheory).toBe(true); // 110%: inside the wider band against a ceiling
+    expect(outcome(verdict)).toBe('agrees'); // 110%: inside the wider band against a ceiling
   });
 
   it('adds think time to Little\'s law (Locust story model)', () => {
     const verdict = run(50, 19.5, 175, { thinkTimeMs: 500 });
     expect(verdict.expected.releasedRps).toBeCloseTo(181.8, 1);
-    expect(verdict.agreesWithTheory).toBe(true);
+    expect(outcome(verdict)).toBe('agrees');
   });
 });
 
@@ -59,32 +75,97 @@ describe('lesson 1 verdict', () => {
       params: { sleepMs: 50 },
       connections: 1000,
       thinkTimeMs: 0,
-      ceilingRps: null,
+      ceiling: ceilingOf(7500),
       points: [sleepPoint(1, 19.3), sleepPoint(10, 190), sleepPoint(1000, 7000), { ...point('trivial', 7500), label: 'trivial@1000', connections: 1000 }],
     });
-    expect(verdict.agreesWithTheory).toBe(true);
+    expect(outcome(verdict)).toBe('agrees');
     expect(verdict.expected).toMatchObject({ 'sleep@1': 20, 'sleep@10': 200, 'sleep@1000': 7500 });
   });
 
   it('disagrees when a point falls below 70% of its bound', () => {
-    const verdict = measureFirst.verdict({ params: { sleepMs: 50 }, connections: 10, thinkTimeMs: 0, ceilingRps: null, points: [sleepPoint(10, 120), { ...point('trivial', 5000), label: 'trivial@10', connections: 10 }] });
-    expect(verdict.agreesWithTheory).toBe(false);
+    const verdict = measureFirst.verdict({ params: { sleepMs: 50 }, connections: 10, thinkTimeMs: 0, ceiling: null, points: [sleepPoint(10, 120), { ...point('trivial', 5000), label: 'trivial@10', connections: 10 }] });
+    expect(outcome(verdict)).toBe('disagrees');
   });
 });
 
 describe('lesson 3 verdict', () => {
+  const KB = 1024;
   const run = (iterations: number, slow: Partial<MeasuredPoint>, fast: Partial<MeasuredPoint>) =>
-    cloneInLoop.verdict({ params: { iterations }, connections: 1, thinkTimeMs: 0, ceilingRps: null, points: [point('clone-every-round', 20, slow), point('no-clone', 35, fast)] });
+    cloneInLoop.verdict({ params: { iterations }, connections: 1, thinkTimeMs: 0, ceiling: null, points: [point('clone-every-round', 20, slow), point('no-clone', 35, fast)] });
 
-  it('expects no-clone faster and with less GC per request', () => {
-    expect(run(1_000_000, { gcMsPerRequest: 2 }, { gcMsPerRequest: 0.01 }).agreesWithTheory).toBe(true);
-    expect(run(1_000_000, { gcMsPerRequest: 0.01 }, { gcMsPerRequest: 2 }).agreesWithTheory).toBe(false);
-    expect(run(1_000_000, { rps: 40 }, {}).agreesWithTheory).toBe(false);
+  it('is decided by the bytes the copies allocate: 72 bytes a round for three ids', () => {
+    const verdict = run(1_000_000, { allocBytesPerRequest: 85_000 * KB }, { allocBytesPerRequest: 3 * KB });
+    expect(verdict.expected.copyBytesPerRequest).toBe(72_000_000);
+    expect(outcome(verdict)).toBe('agrees'); // (85,000 − 3) KB over 72 MB: 1.21
+    expect(outcome(run(1_000_000, { allocBytesPerRequest: 10_000 * KB }, { allocBytesPerRequest: 3 * KB }))).toBe('disagrees'); // a seventh of the copies
+    expect(outcome(run(1_000_000, { allocBytesPerRequest: 85_000 * KB }, { allocBytesPerRequest: 85_000 * KB }))).toBe('disagrees'); // no-clone copies too
   });
 
-  it('with few rounds, expects only that no-clone is not slower', () => {
-    expect(run(1000, { rps: 36, gcMsPerRequest: 0.01 }, { rps: 35, gcMsPerRequest: 0.02 }).agreesWithTheory).toBe(true);
-    expect(run(1000, { rps: 50 }, { rps: 35 }).agreesWithTheory).toBe(false);
+  it('lets req/s overrule the bytes only when no-clone is clearly slower', () => {
+    const bytes = { slow: { allocBytesPerRequest: 85_000 * KB }, fast: { allocBytesPerRequest: 3 * KB } };
+    expect(outcome(run(1_000_000, { ...bytes.slow, rps: 36 }, { ...bytes.fast, rps: 35 }))).toBe('agrees'); // a tie: noise
+    expect(outcome(run(1_000_000, { ...bytes.slow, rps: 50 }, { ...bytes.fast, rps: 35 }))).toBe('disagrees'); // 0.7x
+  });
+
+  it('with few rounds the copies hide in what a request allocates anyway, and req/s alone guards', () => {
+    const verdict = run(1000, { rps: 36, allocBytesPerRequest: 100 * KB }, { rps: 35, allocBytesPerRequest: 30 * KB });
+    expect(verdict.checks.map((c) => c.name)).toEqual(['req/s']);
+    expect(outcome(verdict)).toBe('agrees');
+    expect(verdict.notes.join('\n')).toMatch(/too few to tell from what a request allocates anyway/);
+  });
+
+  it('judges rounds in pairs: bytes straddling the band are inconclusive', () => {
+    const slow = rounds(point('clone-every-round', 20), [20, 20, 20], [{ allocBytesPerRequest: 85_000 * KB }, { allocBytesPerRequest: 60_000 * KB }, { allocBytesPerRequest: 85_000 * KB }]);
+    const fast = rounds(point('no-clone', 35), [35, 35, 35], [{ allocBytesPerRequest: 3 * KB }, { allocBytesPerRequest: 3 * KB }, { allocBytesPerRequest: 3 * KB }]);
+    const verdict = cloneInLoop.verdict({ params: { iterations: 1_000_000 }, connections: 1, thinkTimeMs: 0, ceiling: null, points: [{ ...slow, allocBytesPerRequest: 85_000 * KB }, { ...fast, allocBytesPerRequest: 3 * KB }] });
+    expect(outcome(verdict)).toBe('inconclusive'); // one round at 0.83 of the copies, two at 1.18
+    expect(verdict.notes.join('\n')).toMatch(/straddle the lower edge/);
+  });
+});
+
+describe('rounds and the three outcomes (lesson 2)', () => {
+  const run = (released: readonly number[], ceiling: CeilingFigures | null = ceilingOf(8000)) =>
+    heldLock.verdict({
+      params: { dbMs: 50 }, connections: 100, thinkTimeMs: 0, ceiling,
+      points: [rounds(point('held-mutex', 19.5), [19.5, 19.6, 19.4]), rounds(point('mutex-early-release', 0), released), rounds(point('rwlock-early-release', 0), released)],
+    });
+
+  it('agrees when every round is in the band, disagrees when every round is out, else is inconclusive', () => {
+    expect(outcome(run([1800, 1850, 1900]))).toBe('agrees');
+    expect(outcome(run([900, 950, 1000]))).toBe('disagrees');
+    const straddling = run([1100, 1300, 1900]); // 55%, 65%, 95% of 2,000
+    expect(outcome(straddling)).toBe('inconclusive');
+    expect(straddling.notes.join('\n')).toMatch(/straddle the lower edge, 60%.*--rounds 5/);
+  });
+
+  it('judges each round against the ceiling round it ran beside', () => {
+    // Ceiling rounds 1,000 / 1,500 / 1,200 with 1000 connections: released 1,050 / 1,550 / 1,250 are each ≤ 1.05x their pair.
+    const verdict = heldLock.verdict({
+      params: { dbMs: 50 }, connections: 1000, thinkTimeMs: 0, ceiling: ceilingOf(1200, 'server', [1000, 1500, 1200]),
+      points: [rounds(point('held-mutex', 19.5), [19.5, 19.6, 19.4]), rounds(point('mutex-early-release', 0), [1050, 1550, 1250]), rounds(point('rwlock-early-release', 0), [1050, 1550, 1250])],
+    });
+    expect(outcome(verdict)).toBe('agrees');
+  });
+
+  it('reads a ceiling the generator set as a lower bound: above it is no disagreement', () => {
+    const highAboveCeiling = [1500, 1600, 1550];
+    const bySever = heldLock.verdict({ params: { dbMs: 50 }, connections: 1000, thinkTimeMs: 0, ceiling: ceilingOf(1000), points: [rounds(point('held-mutex', 19.5), [19.5, 19.5, 19.5]), rounds(point('mutex-early-release', 0), highAboveCeiling), rounds(point('rwlock-early-release', 0), highAboveCeiling)] });
+    expect(outcome(bySever)).toBe('disagrees');
+    const byGenerator = heldLock.verdict({ params: { dbMs: 50 }, connections: 1000, thinkTimeMs: 0, ceiling: ceilingOf(1000, 'generator'), points: [rounds(point('held-mutex', 19.5), [19.5, 19.5, 19.5]), rounds(point('mutex-early-release', 0), highAboveCeiling), rounds(point('rwlock-early-release', 0), highAboveCeiling)] });
+    expect(outcome(byGenerator)).toBe('agrees');
+    expect(byGenerator.notes.join('\n')).toMatch(/a lower bound, the generator set it/);
+  });
+
+  it('says which change mattered from the rounds, including when it cannot tell', () => {
+    const same = run([1800, 1850, 1900]).notes.join('\n');
+    expect(same).toMatch(/Releasing early is what mattered/);
+    expect(same).toMatch(/no difference at this noise/);
+    const noisy = heldLock.verdict({
+      params: { dbMs: 50 }, connections: 100, thinkTimeMs: 0, ceiling: ceilingOf(8000),
+      points: [rounds(point('held-mutex', 19.5), [19.5, 19.5, 19.5]), rounds(point('mutex-early-release', 0), [1800, 1800, 1800]), rounds(point('rwlock-early-release', 0), [1500, 1800, 2200])],
+    }).notes.join('\n');
+    expect(noisy).toMatch(/can't tell at this noise/);
+    expect(noisy).not.toMatch(/Releasing early is what mattered/);
   });
 });
 
@@ -95,7 +176,7 @@ describe('lesson 4 verdict', () => {
       params: { upstreamMs, refreshMs: 1000 },
       connections: 10,
       thinkTimeMs: 0,
-      ceilingRps: null,
+      ceiling: null,
       points: [
         point('fetch-per-request', slowRps, { connections: 10, workPerRequest: { upstreamFetches: fetches.slow ?? 1 } }),
         point('cached-map', fastRps, { connections: 10, workPerRequest: { upstreamFetches: fetches.fast ?? 0.001 } }),
@@ -103,29 +184,29 @@ describe('lesson 4 verdict', () => {
     });
 
   it('holds fetch-per-request to Little\'s law over the upstream delay', () => {
-    expect(run(50, 180, 1500).agreesWithTheory).toBe(true); // 90% of 200
-    expect(run(50, 120, 1500).agreesWithTheory).toBe(false); // 60%
-    expect(run(50, 230, 1500).agreesWithTheory).toBe(false); // above the law
+    expect(outcome(run(50, 180, 1500))).toBe('agrees'); // 90% of 200
+    expect(outcome(run(50, 120, 1500))).toBe('disagrees'); // 60%
+    expect(outcome(run(50, 230, 1500))).toBe('disagrees'); // above the law
     expect(run(100, 95, 1500).expected.fetchPerRequestRps).toBe(100);
   });
 
   it('when the upstream is quick, expects only that fetching per request is no faster', () => {
     const verdict = run(2, 1200, 1500); // the law's 5,000 req/s is above what the CPU serves
-    expect(verdict.agreesWithTheory).toBe(true);
+    expect(outcome(verdict)).toBe('agrees');
     expect(verdict.notes.join('\n')).toMatch(/something else bounds both \(the CPU\)/);
-    expect(run(2, 1700, 1500).agreesWithTheory).toBe(false);
+    expect(outcome(run(2, 1700, 1500))).toBe('disagrees');
   });
 
   it('expects one upstream fetch per request, and for the cached map only its refresh rate', () => {
-    expect(run(50, 180, 1500, { slow: 0.5 }).agreesWithTheory).toBe(false);
-    expect(run(50, 180, 1500, { fast: 0.6 }).agreesWithTheory).toBe(false); // fetching on most requests
-    expect(run(50, 180, 1500, { fast: 0.01 }).agreesWithTheory).toBe(false); // 15 per second, refresh is 1
+    expect(outcome(run(50, 180, 1500, { slow: 0.5 }))).toBe('disagrees');
+    expect(outcome(run(50, 180, 1500, { fast: 0.6 }))).toBe('disagrees'); // fetching on most requests
+    expect(outcome(run(50, 180, 1500, { fast: 0.01 }))).toBe('disagrees'); // 15 per second, refresh is 1
     // Few requests (Locust's think time): 0.125 per request is 1.3 per second, the refresh rate.
     const slowUsers = lesson.verdict({
-      params: { upstreamMs: 50, refreshMs: 1000 }, connections: 4, thinkTimeMs: 500, ceilingRps: null,
+      params: { upstreamMs: 50, refreshMs: 1000 }, connections: 4, thinkTimeMs: 500, ceiling: null,
       points: [point('fetch-per-request', 7, { workPerRequest: { upstreamFetches: 1 } }), point('cached-map', 10.5, { workPerRequest: { upstreamFetches: 0.125 } })],
     });
-    expect(slowUsers.agreesWithTheory).toBe(true);
+    expect(outcome(slowUsers)).toBe('agrees');
   });
 });
 
@@ -137,7 +218,7 @@ describe('lesson 5 verdict', () => {
       params: {},
       connections: 1,
       thinkTimeMs: 0,
-      ceilingRps: null,
+      ceiling: null,
       points: [
         point('readfile-sha1', cold[0], { workPerRequest: { bytesHashed: hashed } }),
         point('stream-stat-etag', cold[1]),
@@ -150,17 +231,17 @@ describe('lesson 5 verdict', () => {
 
   it('expects a cold tie, a warm-cache win of 2x or more, and the whole file hashed each time', () => {
     const verdict = run([390, 370], [1600, 5600]);
-    expect(verdict.agreesWithTheory).toBe(true);
+    expect(outcome(verdict)).toBe('agrees');
     expect(verdict.notes.join('\n')).toMatch(/express-static is as good as the hand-written fast path/);
-    expect(run([390, 200], [1600, 5600]).agreesWithTheory).toBe(false); // streaming far behind cold
-    expect(run([390, 500], [1600, 5600]).agreesWithTheory).toBe(false); // a cold win the theory does not expect
-    expect(run([390, 370], [1600, 2400]).agreesWithTheory).toBe(false); // 1.5x warm
-    expect(run([390, 370], [1600, 5600], mean / 2).agreesWithTheory).toBe(false); // hashed half a file?
-    expect(run([390, 370], [1600, 5600], mean, 1).agreesWithTheory).toBe(false); // opened the file for a 304
+    expect(outcome(run([390, 200], [1600, 5600]))).toBe('disagrees'); // streaming far behind cold
+    expect(outcome(run([390, 500], [1600, 5600]))).toBe('disagrees'); // a cold win the theory does not expect
+    expect(outcome(run([390, 370], [1600, 2400]))).toBe('disagrees'); // 1.5x warm
+    expect(outcome(run([390, 370], [1600, 5600], mean / 2))).toBe('disagrees'); // hashed half a file?
+    expect(outcome(run([390, 370], [1600, 5600], mean, 1))).toBe('disagrees'); // opened the file for a 304
   });
 
   it('needs all six points', () => {
-    const verdict = lesson.verdict({ params: {}, connections: 1, thinkTimeMs: 0, ceilingRps: null, points: [point('readfile-sha1', 1)] });
-    expect(verdict.agreesWithTheory).toBe(false);
+    const verdict = lesson.verdict({ params: {}, connections: 1, thinkTimeMs: 0, ceiling: null, points: [point('readfile-sha1', 1)] });
+    expect(outcome(verdict)).toBe('disagrees');
   });
 });

@@ -19,6 +19,7 @@ function asVariant(result: Awaited<ReturnType<typeof autocannonDriver.run>>): Va
     errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, bytesPerSec: result.bytesPerSec,
     latencyMs: result.latencyMs, cpuMsPerRequest: null, gcMsPerRequest: null, allocBytesPerRequest: null, lockWait: null, workPerRequest: {}, memory: null,
     generatorCpuPct: result.generatorCpuPct, generatorWarnings: result.generatorWarnings, profiler: null, flamegraph: null, topFrames: [], reports: {}, drained: true,
+    rounds: [], spread: { rpsMin: result.rps, rpsMax: result.rps }, serverCpuPct: 0,
   };
 }
 
@@ -78,6 +79,27 @@ describe('autocannon driver', () => {
     expect(strict.non2xx / strict.requests).toBeLessThan(0.7);
   });
 
+  it('drops the ramp: what answers before the window opens is not counted, and the window is timed to the ms', async () => {
+    const startedAt = Date.now();
+    // Slow for the first 400 ms (as connections open and queues fill), then at once.
+    server = await listen((_req, res) => {
+      if (Date.now() - startedAt < 400) setTimeout(() => res.end('slow'), 300);
+      else res.end('fast');
+    });
+    let windowOpened = 0;
+    const result = await autocannonDriver.run({
+      url: `${server.url}/`, connections: 4, durationSec: 0.5, rampSec: 0.7, timeoutSec: 2,
+      onWindowStart: async () => {
+        windowOpened += 1;
+      },
+    });
+    expect(windowOpened).toBe(1);
+    expect(result.latencyMs.max).toBeLessThan(300); // no slow answer made it into the window
+    expect(result.durationSec).toBeGreaterThan(0.45);
+    expect(result.durationSec).toBeLessThan(0.9); // not rounded up to whole seconds
+    expect(result.rps).toBeCloseTo(result.ok / result.durationSec, 5);
+  });
+
   it.each(['http://localhost:80/', 'http://10.0.0.1/', 'https://127.0.0.1/', 'not a url'])('refuses to send load to %s', async (url) => {
     await expect(autocannonDriver.run({ url, ...short })).rejects.toMatchObject({ code: 'E_TARGET' });
   });
@@ -88,5 +110,19 @@ describe('autocannon driver', () => {
     const validity = judgeValidity([busy], null);
     expect(validity.valid).toBe(false);
     expect(validity.notes.join('\n')).toMatch(/load generator used 97%/);
+  });
+
+  it('at the ceiling, a generator busier than the server makes a lower bound, not an invalid run', () => {
+    const fine = { ...asVariant({ driver: 'autocannon', requests: 10, ok: 10, non2xx: 0, errors: 0, timeouts: 0, durationSec: 1, rps: 10, bytesPerSec: 0, latencyMs: { p50: 1, p90: 1, p99: 1, max: 1 }, generatorCpuPct: 40, generatorWarnings: [] }) };
+    const busyRound = { ...fine, generatorCpuPct: 97, serverCpuPct: 70, durationSec: 1 };
+    const ceiling = { ...fine, name: 'ceiling', generatorCpuPct: 97, serverCpuPct: 70, rounds: [busyRound, busyRound] };
+    const validity = judgeValidity([fine], ceiling);
+    expect(validity.valid).toBe(true);
+    expect(validity.notes.join('\n')).toMatch(/ceiling was set by the load generator \(97% of a core\) more than the server \(70%\).*lower bound/);
+    // The remedy fits the options in use: Locust's fast model is not suggested when it is in use.
+    const locust = judgeValidity([{ ...fine, generatorCpuPct: 95 }], null, { driver: 'locust', locustUser: 'fast', locustWorkers: 0, connections: 100 });
+    expect(locust.valid).toBe(false);
+    expect(locust.notes.join('\n')).toMatch(/add --locust-workers 2\)/);
+    expect(locust.notes.join('\n')).not.toMatch(/--locust-user fast/);
   });
 });
