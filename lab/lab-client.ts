@@ -50,8 +50,12 @@ export function perRequestCosts(before: LabMetricsSnapshot, after: LabMetricsSna
   const requests = after.requests.completed - before.requests.completed;
   if (requests <= 0) return { requests, cpuMsPerRequest: null, gcMsPerRequest: null, allocBytesPerRequest: null, workPerRequest: {} };
   const cpuMs = after.cpu.userMs + after.cpu.systemMs - (before.cpu.userMs + before.cpu.systemMs);
+  // Work is counted when a request starts (an upstream fetch, a file opened), and the window can
+  // open with requests in flight: divide by the requests that started in it. (The runner lets
+  // them finish before the last snapshot, so none of those is left out.)
+  const started = after.requests.completed + after.requests.inFlight - (before.requests.completed + before.requests.inFlight);
   const workPerRequest = Object.fromEntries(
-    Object.entries(after.counters).map(([name, value]) => [name, (value - (before.counters[name] ?? 0)) / requests]),
+    Object.entries(after.counters).map(([name, value]) => [name, started > 0 ? (value - (before.counters[name] ?? 0)) / started : 0]),
   );
   return {
     requests,
