@@ -5,13 +5,19 @@
 //   4. what 0x costs (profiled vs unprofiled, interleaved)
 //   5. the req/s Locust reaches (standalone, 1 and 2 workers) next to autocannon's
 //   6. lessons 4 and 5: slow/fast ratios and MB/s, with their spread over repetitions
+//   7. A/A: each lesson's key point against itself, the noise its bands must allow (`--only aa`)
+//   8. wall time of real lesson runs against the time budgets (`--only time`)
+//   9. 1000 connections opened at once against Node's default accept backlog and the lab's (`--only backlog`)
 // Records go to a temp HOTPATH_HOME unless one is set, so the learner's gallery stays theirs.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TIMING } from '../core/defaults.js';
-import type { Lesson } from '../core/lesson.js';
+import type { Lesson, PlannedPoint } from '../core/lesson.js';
+import { projectRoot } from '../core/paths.js';
 import { closePoint, measureRound, openPoint, type OpenPointInput, type PointResult, type RunIo } from '../lab/measure-point.js';
 import { parseCliArgs, resolveRunOptions } from '../lab/options.js';
 import { runLesson } from '../lab/run-lesson.js';
@@ -24,8 +30,10 @@ import type { LoadDriver } from '../loadtests/load-driver.js';
 import { createLocustDriver } from '../loadtests/locust-driver.js';
 import { findLocust } from '../loadtests/locust-install.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' } } });
-const SECTIONS = ['theory', 'clone', 'metrics', '0x', 'locust', 'site'] as const;
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' }, lessons: { type: 'string' } } });
+/** `--lessons 1,3`: the lessons the aa and time sections run (default all). */
+const lessonFilter = values.lessons?.split(',').map(Number) ?? null;
+const SECTIONS = ['theory', 'clone', 'metrics', '0x', 'locust', 'site', 'aa', 'time', 'backlog'] as const;
 const only = values.only?.split(',') ?? [...SECTIONS];
 const unknownSection = only.find((name) => !(SECTIONS as readonly string[]).includes(name));
 if (unknownSection) {
@@ -84,7 +92,7 @@ async function theoryFigures(): Promise<void> {
       say(`  ${variant.name.padEnd(22)} ${f1(variant.rps).padStart(9)} req/s  theory ${String(theory).padStart(7)}  measured/theory ${(variant.rps / theory).toFixed(2)}`);
     }
     if (record.ceiling) say(`  ceiling (trivial route) ${f1(record.ceiling.rps)} req/s`);
-    say(`  verdict: ${record.comparison.agreesWithTheory ? 'agrees' : 'disagrees'}${record.comparison.valid ? '' : ' (invalid)'}`);
+    say(`  verdict: ${record.comparison.verdict}${record.comparison.valid ? '' : ' (invalid)'}`);
   }
 }
 
@@ -232,10 +240,108 @@ async function siteRatios(): Promise<void> {
   say(`  warm (If-None-Match): stream-stat-etag/readfile-sha1 ${ratio('stream-stat-etag@warm', 'readfile-sha1@warm')} · express-static/stream-stat-etag ${ratio('express-static@warm', 'stream-stat-etag@warm')}`);
 }
 
+/**
+ * The point each lesson's bands are about, measured against itself (A/A): two servers of one
+ * variant, rounds interleaved as a run does them. How far round i of B strays from round i of A
+ * is the noise a band must allow for a ratio that theory says is 1.
+ */
+const AA_POINTS: Record<number, PlannedPoint> = {
+  1: { label: 'trivial@1000', variant: 'trivial', connections: 1000 },
+  2: { label: 'rwlock-early-release', variant: 'rwlock-early-release', connections: 100 },
+  3: { label: 'clone-every-round', variant: 'clone-every-round', connections: 1 },
+  4: { label: 'fetch-per-request', variant: 'fetch-per-request', connections: 4 },
+  5: { label: 'readfile-sha1', variant: 'readfile-sha1', connections: 1 },
+};
+
+async function aaSpreads(): Promise<void> {
+  say(`A/A: each lesson's key point against itself, rounds interleaved; B/A per round over ${reps} runs of each setting (unprofiled)`);
+  for (const [id, point] of Object.entries(AA_POINTS)) {
+    if (lessonFilter && !lessonFilter.includes(Number(id))) continue;
+    const lesson = lessonById(Number(id));
+    const twin: Lesson = {
+      ...lesson,
+      measureCeiling: false,
+      ceilingVariant: undefined,
+      plan: () => [{ ...point, label: `${point.label}·A` }, { ...point, label: `${point.label}·B` }],
+      verdict: () => ({ expected: {}, checks: [], notes: [] }),
+    };
+    for (const setting of [['--quick'], []]) {
+      const rps: number[] = [];
+      const alloc: number[] = [];
+      for (let rep = 0; rep < reps; rep += 1) {
+        const options = resolveRunOptions(parseCliArgs([id, '--no-flamegraph', ...setting]), twin);
+        const { record } = await runLesson(twin, options, io);
+        const [a, b] = record.variants as [RunRecord['variants'][number], RunRecord['variants'][number]];
+        a.rounds.forEach((roundA, i) => {
+          const roundB = b.rounds[i]!;
+          if (roundA.rps > 0) rps.push(roundB.rps / roundA.rps);
+          if (roundA.allocBytesPerRequest && roundB.allocBytesPerRequest) alloc.push(roundB.allocBytesPerRequest / roundA.allocBytesPerRequest);
+        });
+      }
+      const worst = (values: number[]): string => `±${(Math.max(...values.map((v) => Math.abs(v - 1))) * 100).toFixed(1)}%`;
+      say(`  lesson ${id} ${point.label.padEnd(22)} ${(setting[0] ?? 'default').padEnd(8)} req/s B/A ${median(rps).toFixed(3)} (${spread(rps, 3)}), worst ${worst(rps)}` +
+        ` · alloc B/A ${alloc.length ? `${median(alloc).toFixed(3)} (${spread(alloc, 3)}), worst ${worst(alloc)}` : 'n/a'} · ${rps.length} rounds`);
+    }
+  }
+}
+
+/** Wall time of real runs as a learner starts them (npm, build check included), against the issue's budgets. */
+async function timeBudgets(): Promise<void> {
+  const budgets: Array<[number, string[], number]> = [
+    [1, ['--quick'], 30], [2, ['--quick'], 20], [3, ['--quick'], 20], [4, ['--quick'], 20], [5, ['--quick'], 30],
+    [1, [], 60], [2, [], 60], [3, [], 60], [4, [], 60], [5, [], 90],
+  ];
+  say('wall time of `npm run -s lesson -- N [--quick]` (build check included; dist current):');
+  for (const [id, flags, budget] of budgets) {
+    if (lessonFilter && !lessonFilter.includes(id)) continue;
+    const startedAt = performance.now();
+    const run = spawnSync('npm', ['run', '-s', 'lesson', '--', String(id), ...flags], { cwd: projectRoot, env: { ...process.env, HOTPATH_HOME: home }, stdio: 'ignore' });
+    const seconds = (performance.now() - startedAt) / 1000;
+    say(`  lesson ${id} ${(flags[0] ?? 'default').padEnd(8)} ${seconds.toFixed(1).padStart(5)} s  budget ${budget} s  ${seconds <= budget ? 'ok' : 'OVER'}  exit ${run.status}`);
+  }
+}
+
+/**
+ * Lesson 1 opens 1000 connections at once. With Node's default accept backlog (511) the kernel
+ * drops the handshakes it cannot queue and the clients retry a second later: inside a measured
+ * window. Counts the connections whose first answer took over 900 ms, per backlog, interleaved.
+ */
+async function backlogEffect(): Promise<void> {
+  const counts: Record<number, number[]> = { 511: [], 2048: [] };
+  for (let rep = 0; rep < reps; rep += 1) {
+    for (const backlog of [511, 2048]) counts[backlog]!.push(await slowFirstAnswers(backlog, 1000));
+  }
+  say(`1000 connections opened at once to a trivial server, each sending one request (${reps} tries per backlog, interleaved):`);
+  for (const [backlog, values] of Object.entries(counts)) say(`  backlog ${backlog.padStart(4)}: first answer after more than 900 ms for ${values.join(', ')} of 1000 connections`);
+}
+
+async function slowFirstAnswers(backlog: number, connections: number): Promise<number> {
+  const script = `require('node:http').createServer((q, s) => s.end('ok')).listen(0, '127.0.0.1', ${backlog}, function () { console.log(this.address().port); });`;
+  const server = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve) => server.stdout!.once('data', (data: Buffer) => resolve(Number(String(data)))));
+    const startedAt = performance.now();
+    const times = await Promise.all(Array.from({ length: connections }, () => new Promise<number>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+      socket.once('data', () => {
+        resolve(performance.now() - startedAt);
+        socket.destroy();
+      });
+      socket.once('error', () => resolve(Number.POSITIVE_INFINITY));
+    })));
+    return times.filter((ms) => ms > 900).length;
+  } finally {
+    server.kill();
+  }
+}
+
 const started = Date.now();
 say(`hotpath bench · ${os.availableParallelism()} cpus · node ${process.version} · ${quick ? 'quick' : 'default'} durations · ${reps} repetitions`);
 say();
-const sections: Record<(typeof SECTIONS)[number], () => Promise<void>> = { theory: theoryFigures, clone: cloneRatio, metrics: metricsCost, '0x': zeroXOverhead, locust: locustReach, site: siteRatios };
+const sections: Record<(typeof SECTIONS)[number], () => Promise<void>> = {
+  theory: theoryFigures, clone: cloneRatio, metrics: metricsCost, '0x': zeroXOverhead, locust: locustReach, site: siteRatios, aa: aaSpreads, time: timeBudgets,
+  backlog: backlogEffect,
+};
 const cleanUp = async (): Promise<void> => {
   await stopAllServers(0);
   if (tempHome) rmSync(home, { recursive: true, force: true });

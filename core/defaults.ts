@@ -94,6 +94,8 @@ export const LOCUST = {
   stopTimeoutSec: 1,
   /** How often Locust writes its CSV files (its default is 10 s): the live req/s reads them. */
   csvFlushSec: 1,
+  /** Spawning N users at N a second (`-r` = `-u`) takes up to this long: a round's ramp is at least it. */
+  spawnSec: 1,
   /** Think time of the story model: `between(0.5, 0.5)` in locustfiles/hotpath_user.py. */
   storyThinkTimeMs: 500,
   /** How often the runner looks whether the master listens yet, before starting workers. */

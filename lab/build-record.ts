@@ -37,8 +37,9 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
       params: options.params, connections: options.connections, thinkTimeMs: thinkTimeMs(options), points: measured,
       ceiling: ceiling ? { rps: ceiling.rps, roundRps: ceiling.roundRps, setBy: ceiling.setBy } : null,
     });
-  const outcome: Outcome = finished ? overallOutcome(verdict.checks) : 'disagrees';
   const validity = judgeValidity(variants.filter((v) => v !== ceilingRecord), ceilingRecord, options);
+  // An invalid or unfinished run cannot agree, nor be merely inconclusive: exit 1, as it says.
+  const outcome: Outcome = finished && validity.valid ? overallOutcome(verdict.checks) : 'disagrees';
   const baseline = variants[0];
   // Only points under the baseline's load compare with it (lesson 5's @warm points do not).
   const rivals = variants.slice(1).filter((v) => (v.mix?.ifNoneMatch ?? false) === (baseline?.mix?.ifNoneMatch ?? false));

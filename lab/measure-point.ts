@@ -211,6 +211,7 @@ function roundRecord(load: LoadResult, before: LabMetricsSnapshot, after: LabMet
   return {
     rps: round(load.rps, 2),
     durationSec: round(load.durationSec, 3),
+    rampSec: load.rampSec === undefined || load.rampSec === null ? null : round(load.rampSec, 3),
     requests: load.requests,
     errors: load.errors,
     timeouts: load.timeouts,

@@ -15,6 +15,8 @@ export const SCHEMA_VERSION = 1;
 export interface RoundRecord extends RoundFigures {
   /** Measured seconds of this round (its ramp not included). */
   durationSec: number;
+  /** Seconds its ramp took: at least TIMING.rampSec, longer until every connection was open (null: the driver does not say). */
+  rampSec: number | null;
   /** Responses received, any status. */
   requests: number;
   errors: number;
@@ -120,7 +122,10 @@ export interface RunRecord {
      */
     speedup: number | null;
     expected: Record<string, number | string | null>;
-    /** The measurement against theory (see core/checks.ts); judged only on a complete run. */
+    /**
+     * The measurement against theory (see core/checks.ts): what the exit code says. A run that
+     * is invalid (`valid: false`) or did not complete is `disagrees`.
+     */
     verdict: Outcome;
     /** True only when the verdict is `agrees` and the run is valid and complete. */
     agreesWithTheory: boolean;

@@ -11,6 +11,13 @@ import { WindowStats } from './window-stats.js';
 const TIMED_OUT = 'request timed out'; // autocannon's message for a request past its timeout
 const STOP_CHECK_MS = 50;
 
+/** A ramp never waits longer than this for its last connections: the window opens anyway. */
+const RAMP_MAX_SEC = 5;
+
+interface AutocannonClient {
+  conn?: { connecting: boolean; once(event: 'connect', listener: () => void): void };
+}
+
 export const autocannonDriver: LoadDriver = {
   name: 'autocannon',
   async run(options: LoadOptions): Promise<LoadResult> {
@@ -18,28 +25,54 @@ export const autocannonDriver: LoadDriver = {
     const rampSec = options.rampSec ?? 0;
     const window = new WindowStats();
     let windowStartedAt = 0;
+    let windowEndedAt = 0;
     let windowStart: Promise<void> = Promise.resolve();
     let meter = cpuMeter();
+    // The ramp ends once its time is up *and* every connection is open (connected, or answered).
+    const open = new WeakSet<object>();
+    let openCount = 0;
+    let rampTimeUp = rampSec <= 0;
+    let stopTimer: NodeJS.Timeout | undefined;
+    let stopLoad = (): void => {};
+    const startedAt = performance.now();
     const openWindow = (): void => {
+      if (window.isOpen) return;
       window.open();
       windowStartedAt = performance.now();
       meter = cpuMeter(); // the generator's CPU over the measured window only
       windowStart = options.onWindowStart?.() ?? Promise.resolve();
+      stopTimer = setTimeout(() => stopLoad(), options.durationSec * 1000);
     };
-    let windowEndedAt = 0;
+    const maybeOpenWindow = (): void => {
+      if (rampTimeUp && openCount >= options.connections) openWindow();
+    };
+    const markOpen = (client: object): void => {
+      if (open.has(client)) return;
+      open.add(client);
+      openCount += 1;
+      maybeOpenWindow();
+    };
     await new Promise<void>((resolve, reject) => {
       let okSinceTick = 0;
-      const started = performance.now();
       const isOk = (status: number): boolean => status >= 200 && status < (options.acceptRedirects ? 400 : 300);
       const instance = autocannon(
         {
           url: options.url,
           connections: options.connections,
-          duration: rampSec + options.durationSec,
+          // Stopped by the window's own timer; this is only a backstop.
+          duration: RAMP_MAX_SEC + rampSec + options.durationSec + 1,
           timeout: options.timeoutSec,
-          // autocannon notices its stop time only when it samples: every second by default, which
-          // would round each round up to whole seconds.
+          // autocannon notices a stop only when it samples: every second by default, which would
+          // round each round up to whole seconds.
           sampleInt: STOP_CHECK_MS,
+          setupClient: (handle) => {
+            // The client opens its socket right after this call returns.
+            const client = handle as unknown as AutocannonClient;
+            setImmediate(() => {
+              if (client.conn && !client.conn.connecting) markOpen(client);
+              else client.conn?.once('connect', () => markOpen(client));
+            });
+          },
           // Each connection walks the mix in order and starts over: every path gets its share.
           ...(options.requests ? { requests: options.requests.map((r) => ({ method: 'GET' as const, path: r.path, headers: r.headers ?? {} })) } : {}),
         },
@@ -47,22 +80,31 @@ export const autocannonDriver: LoadDriver = {
           windowEndedAt = performance.now();
           clearInterval(ticker);
           clearTimeout(rampTimer);
+          clearTimeout(rampCap);
+          clearTimeout(stopTimer);
           options.signal?.removeEventListener('abort', abort);
           if (error) reject(error);
           else resolve();
         },
       );
-      instance.on('response', (_client: unknown, statusCode: number, resBytes: number, responseTime: number) => {
+      stopLoad = () => instance.stop();
+      instance.on('response', (client: object, statusCode: number, resBytes: number, responseTime: number) => {
+        markOpen(client); // a reconnected socket's first answer proves it open too
         const ok = isOk(statusCode);
         if (ok) okSinceTick += 1;
         window.response(ok, resBytes, responseTime);
       });
       instance.on('reqError', (error: Error) => window.error(error.message === TIMED_OUT));
-      const rampTimer = setTimeout(openWindow, rampSec * 1000);
-      let lastTick = started;
+      const rampTimer = setTimeout(() => {
+        rampTimeUp = true;
+        maybeOpenWindow();
+      }, rampSec * 1000);
+      const rampCap = setTimeout(openWindow, (rampSec + RAMP_MAX_SEC) * 1000);
+      maybeOpenWindow();
+      let lastTick = startedAt;
       const ticker = setInterval(() => {
         const now = performance.now();
-        options.onProgress?.({ elapsedSec: (now - started) / 1000, currentRps: (okSinceTick * 1000) / (now - lastTick) });
+        options.onProgress?.({ elapsedSec: (now - startedAt) / 1000, currentRps: (okSinceTick * 1000) / (now - lastTick) });
         okSinceTick = 0;
         lastTick = now;
       }, TIMING.progressTickMs);
@@ -85,6 +127,7 @@ export const autocannonDriver: LoadDriver = {
       errors: counts.errors,
       timeouts: counts.timeouts,
       durationSec,
+      rampSec: window.isOpen ? (windowStartedAt - startedAt) / 1000 : null,
       rps: per(counts.ok),
       bytesPerSec: per(counts.okBytes),
       latencyMs: counts.latencyMs,

@@ -65,6 +65,8 @@ export interface LoadResult {
   timeouts: number;
   /** Measured seconds, as the driver timed them. */
   durationSec: number;
+  /** Seconds the ramp actually took (it waits for the connections to open); null when not known. */
+  rampSec?: number | null;
   /** `ok` responses per measured second. */
   rps: number;
   bytesPerSec: number;

@@ -53,8 +53,10 @@ async function runLocust(config: LocustDriverOptions, options: LoadOptions): Pro
   const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }).on('error', () => {}) : null;
   const users = String(options.connections);
   // Locust's run time starts with spawning; --reset-stats drops what it counted until every user
-  // is spawned: the ramp.
-  const runTimeSec = Math.max(1, Math.round((options.rampSec ?? 0) + options.durationSec));
+  // is spawned: the ramp, at least LOCUST.spawnSec. Its run time is whole seconds: rounded up, so
+  // a short round still measures its share.
+  const rampSec = options.rampSec ? Math.max(options.rampSec, LOCUST.spawnSec) : 0;
+  const runTimeSec = Math.max(1, Math.ceil(rampSec + options.durationSec));
   const common = ['-f', path.join(LOCUSTFILES_DIR, config.locustfile), '--loglevel', 'WARNING'];
   const headless = ['--headless', '-u', users, '-r', users, '-t', `${runTimeSec}s`, '--host', `http://${target.host}`,
     '--csv', path.join(dir, 'run'), '--only-summary', '--stop-timeout', String(LOCUST.stopTimeoutSec),

@@ -1,6 +1,6 @@
 // kill -9 of the runner cannot be caught: whatever it started must notice on its own. These
 // trials kill it at moments spread over a whole run (starting, build, server start, warm-up,
-// measure, stop, between points, with an upstream, under 0x, with Locust) and then find no
+// measure, stopping the servers, between rounds, with an upstream, under 0x, with Locust) and then find no
 // process and no port left. Locust is installed by CI (.ci/run).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -32,13 +32,13 @@ const MOMENTS: Moment[] = [
   { name: 'the first server starting', args: ['2'], after: /all 3 variants answer/, jitterMs: 150 },
   { name: 'a server just announced', args: ['2'], after: /^server held-mutex pid=/m, jitterMs: 30 },
   { name: 'warm-up', args: ['2'], after: /held-mutex\s+warm-up/, jitterMs: 600 },
-  { name: 'measuring a held lock', args: ['2'], after: /held-mutex\s+measure/, jitterMs: 1_500 },
-  { name: 'stopping a server', args: ['2'], after: /^- held-mutex\s+measure/m, jitterMs: 60 },
-  { name: 'between points', args: ['2'], after: /^- mutex-early-release\s+measure/m, jitterMs: 200 },
+  { name: 'measuring a held lock', args: ['2'], after: /held-mutex\s+round 1\//, jitterMs: 1_500 },
+  { name: 'stopping the servers', args: ['2'], after: /^- rwlock-early-release\s+round 2\/2/m, jitterMs: 60 },
+  { name: 'between rounds', args: ['2'], after: /^- mutex-early-release\s+round 1\/2/m, jitterMs: 200 },
   { name: 'with an upstream, probing', args: ['4'], after: /^server upstream pid=/m, jitterMs: 300 },
-  { name: 'with an upstream, measuring', args: ['4'], after: /fetch-per-request\s+measure/, jitterMs: 1_000 },
-  { name: 'under 0x, measuring', args: ['3', '--param', 'iterations=200000'], after: /no-clone\s+measure/, jitterMs: 1_000, noticeMs: 30_000 },
-  { name: 'with Locust, measuring', args: ['2', '--driver', 'locust'], after: /held-mutex\s+measure/, jitterMs: 1_500 },
+  { name: 'with an upstream, measuring', args: ['4'], after: /fetch-per-request\s+round 1\//, jitterMs: 1_000 },
+  { name: 'under 0x, measuring', args: ['3', '--param', 'iterations=200000'], after: /no-clone\s+round 1\//, jitterMs: 1_000, noticeMs: 30_000 },
+  { name: 'with Locust, measuring', args: ['2', '--driver', 'locust'], after: /held-mutex\s+round 1\//, jitterMs: 1_500 },
 ];
 
 describe('kill -9 of the runner at many moments: nothing is left behind', { timeout: 120_000 }, () => {

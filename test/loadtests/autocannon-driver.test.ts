@@ -114,7 +114,7 @@ describe('autocannon driver', () => {
 
   it('at the ceiling, a generator busier than the server makes a lower bound, not an invalid run', () => {
     const fine = { ...asVariant({ driver: 'autocannon', requests: 10, ok: 10, non2xx: 0, errors: 0, timeouts: 0, durationSec: 1, rps: 10, bytesPerSec: 0, latencyMs: { p50: 1, p90: 1, p99: 1, max: 1 }, generatorCpuPct: 40, generatorWarnings: [] }) };
-    const busyRound = { ...fine, generatorCpuPct: 97, serverCpuPct: 70, durationSec: 1 };
+    const busyRound = { ...fine, generatorCpuPct: 97, serverCpuPct: 70, durationSec: 1, rampSec: 0.5 };
     const ceiling = { ...fine, name: 'ceiling', generatorCpuPct: 97, serverCpuPct: 70, rounds: [busyRound, busyRound] };
     const validity = judgeValidity([fine], ceiling);
     expect(validity.valid).toBe(true);
