@@ -95,6 +95,11 @@ export interface LoadProfile {
   warmupConnections?: (connections: number) => number;
 }
 
+/** Whether a run of `lesson` with these options captures flame graphs. */
+export function runProfiles(lesson: Pick<Lesson, 'profile' | 'quickWithoutProfile'>, options: { flamegraph: boolean; quick: boolean }): boolean {
+  return lesson.profile && options.flamegraph && !(options.quick && lesson.quickWithoutProfile === true);
+}
+
 export interface Lesson {
   /** Lesson number, as in `npm run lesson -- 2`. */
   id: number;
@@ -117,6 +122,11 @@ export interface Lesson {
   load: LoadProfile;
   /** Capture a CPU flame graph of each point by default (`--no-flamegraph` turns it off). */
   profile: boolean;
+  /**
+   * `--quick` runs without flame graphs: for a lesson with so many points that 0x's work would
+   * take a quick run past its time budget (lesson 5: six graphs, about 20 s of processing here).
+   */
+  quickWithoutProfile?: boolean;
   /** Measure the trivial route at the same connections: the server's ceiling for this run. */
   measureCeiling: boolean;
   /**

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TIMING } from '../core/defaults.js';
 import { HotpathError } from '../core/errors.js';
-import type { Lesson, PlannedPoint } from '../core/lesson.js';
+import { runProfiles, type Lesson, type PlannedPoint } from '../core/lesson.js';
 import { toQueryString } from '../core/params.js';
 import { newRunId, relativeToRoot, resultsDir } from '../core/paths.js';
 import type { RunOptions } from '../core/run-options.js';
@@ -63,7 +63,10 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
 
   const plan: PlannedPoint[] = lesson.plan?.(options.connections) ??
     lesson.variants.map((variant) => ({ label: variant.name, variant: variant.name, connections: options.connections }));
-  const profiler: ProfilerName | null = lesson.profile && options.flamegraph ? '0x' : null;
+  const profiler: ProfilerName | null = runProfiles(lesson, options) ? '0x' : null;
+  if (lesson.profile && options.flamegraph && !profiler) {
+    t.line(t.paint('dim', '· no flame graphs in a --quick run of this lesson (its many graphs take longer than the run): run it without --quick for them'));
+  }
   const query = toQueryString(options.params);
   const notes: string[] = [];
   const opened: OpenPoint[] = [];

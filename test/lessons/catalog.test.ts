@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../core/paths.js';
 import { fetchAnswers, findMismatch } from '../../lab/equivalence.js';
-import { lessons } from '../../lessons/catalog.js';
+import { runProfiles } from '../../core/lesson.js';
+import { findLesson, lessons } from '../../lessons/catalog.js';
 import { locustfileFor } from '../../loadtests/drivers.js';
 import { LOCUSTFILES_DIR } from '../../loadtests/locust-driver.js';
 
@@ -59,5 +60,15 @@ describe('slow and fast variants compute the same answer', () => {
       { variant: 'wrong', status: 200, body: '{"sum":7,"n":1}' },
     ]);
     expect(mismatch?.other.variant).toBe('wrong');
+  });
+});
+
+describe('profiling by lesson', () => {
+  it('lesson 5 profiles by default but not with --quick; lesson 3 profiles in both; --no-flamegraph always wins', () => {
+    const find = findLesson;
+    expect(runProfiles(find(5)!, { flamegraph: true, quick: false })).toBe(true);
+    expect(runProfiles(find(5)!, { flamegraph: true, quick: true })).toBe(false);
+    expect(runProfiles(find(3)!, { flamegraph: true, quick: true })).toBe(true);
+    expect(runProfiles(find(3)!, { flamegraph: false, quick: false })).toBe(false);
   });
 });
