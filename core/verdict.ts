@@ -43,6 +43,10 @@ export interface RoundFigures {
   workPerRequest: Record<string, number>;
   /** Memory peaks (MiB) sampled by the server while measured, or null without instrumentation. */
   memory: MemoryPeaks | null;
+  /** The server's CPU while measured, % of one core (its GC and I/O threads count too: over 100% is possible). */
+  serverCpuPct: number;
+  /** The load generator's CPU while measured, % of one core (Locust: its busiest process). */
+  generatorCpuPct: number;
 }
 
 /**

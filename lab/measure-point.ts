@@ -130,7 +130,7 @@ export async function warmPoint(open: OpenPoint): Promise<OpenPoint> {
 }
 
 /** One measured round: drain, reset peaks, load (ramp dropped), counters at both ends of the window. */
-export async function measureRound(open: OpenPoint, round_: RoundInput): Promise<RoundRecord> {
+export async function measureRound(open: OpenPoint, slot: RoundInput): Promise<RoundRecord> {
   const { input, server } = open;
   const { io, point } = input;
   throwIfAborted(io.signal);
@@ -140,17 +140,17 @@ export async function measureRound(open: OpenPoint, round_: RoundInput): Promise
   await resetMetrics(server.port);
   const fallback = await fetchMetrics(server.port);
   let before: LabMetricsSnapshot | null = null;
-  const phase = round_.of > 1 ? `round ${round_.index}/${round_.of}` : 'measure';
+  const phase = slot.of > 1 ? `round ${slot.index}/${slot.of}` : 'measure';
   const load = await runWithProgress(io, input.driver, point.label, phase, {
     ...open.target,
     ...loadShared(input, open.logFile),
     connections: point.connections,
-    durationSec: round_.durationSec,
-    rampSec: round_.rampSec,
+    durationSec: slot.durationSec,
+    rampSec: slot.rampSec,
     onWindowStart: async () => {
       before = await fetchMetrics(server.port);
     },
-  }, round_.rampSec);
+  }, slot.rampSec);
   // Site lessons count work per request (upstream fetches, files opened) when a request starts:
   // let the last requests finish too, so each one's work and its completion are both counted.
   // (Short: at most an upstream round trip. Lesson 2's queue would take seconds, so not there.)

@@ -22,10 +22,6 @@ export interface RoundRecord extends RoundFigures {
   errors: number;
   timeouts: number;
   non2xx: number;
-  /** The server's CPU over the measured window, % of one core. */
-  serverCpuPct: number;
-  /** The load generator's CPU, % of one core (Locust: its busiest process). */
-  generatorCpuPct: number;
   generatorWarnings: string[];
   /** Whether the server had no request in flight when the round began. */
   drained: boolean;
@@ -52,9 +48,9 @@ export interface VariantRecord extends PointFigures {
   timeouts: number;
   /** Answers that were not completed answers (see `rps`): 4xx, 5xx, and 3xx outside site lessons. */
   non2xx: number;
-  /** The server's CPU while measured, % of one core (median over rounds). */
+  /** The server's CPU while measured, % of one core: the median over rounds. */
   serverCpuPct: number;
-  /** The load generator's CPU, % of one core (Locust: its busiest process); the highest round's. */
+  /** The load generator's CPU, % of one core (Locust: its busiest process): the highest round's. */
   generatorCpuPct: number;
   /** What the load generator itself warned about (e.g. Locust's high-CPU warning). */
   generatorWarnings: string[];

@@ -8,7 +8,8 @@ import { SITE_FILES, siteBytes } from '../../lessons/support/site/site-layout.js
 function point(variant: string, rps: number, extra: Partial<MeasuredPoint> = {}): MeasuredPoint {
   return {
     label: variant, variant, connections: 100, rps, latencyMs: { p50: 1, p90: 1, p99: 1, max: 1 }, cpuMsPerRequest: 1, gcMsPerRequest: 0.1,
-    allocBytesPerRequest: null, lockWait: null, bytesPerSec: 0, workPerRequest: {}, memory: null, rounds: [], spread: { rpsMin: rps, rpsMax: rps }, ...extra,
+    allocBytesPerRequest: null, lockWait: null, bytesPerSec: 0, workPerRequest: {}, memory: null, rounds: [], spread: { rpsMin: rps, rpsMax: rps },
+    serverCpuPct: 50, generatorCpuPct: 20, ...extra,
   };
 }
 
@@ -76,10 +77,28 @@ describe('lesson 1 verdict', () => {
       connections: 1000,
       thinkTimeMs: 0,
       ceiling: ceilingOf(7500),
-      points: [sleepPoint(1, 19.3), sleepPoint(10, 190), sleepPoint(1000, 7000), { ...point('trivial', 7500), label: 'trivial@1000', connections: 1000 }],
+      points: [sleepPoint(1, 19.3), sleepPoint(10, 190), { ...sleepPoint(1000, 7000), serverCpuPct: 105 }, { ...point('trivial', 7500), label: 'trivial@1000', connections: 1000 }],
     });
     expect(outcome(verdict)).toBe('agrees');
     expect(verdict.expected).toMatchObject({ 'sleep@1': 20, 'sleep@10': 200, 'sleep@1000': 7500 });
+  });
+
+  it('past the ceiling, a full CPU decides and the ratio to the trivial route only guards', () => {
+    const run = (sleep: MeasuredPoint, setBy: CeilingFigures['setBy'] = 'server') => measureFirst.verdict({
+      params: { sleepMs: 50 }, connections: 1000, thinkTimeMs: 0, ceiling: ceilingOf(6000, setBy, [5000, 7000]),
+      points: [sleep, { ...point('trivial', 6000), label: 'trivial@1000', connections: 1000 }],
+    });
+    const saturated = (rps: number[], cpu: number[]) => rounds({ ...sleepPoint(1000, 0), serverCpuPct: Math.min(...cpu) }, rps, cpu.map((serverCpuPct) => ({ serverCpuPct })));
+    expect(outcome(run(saturated([4000, 6500], [104, 110])))).toBe('agrees'); // 0.8x and 0.93x
+    expect(outcome(run(saturated([2500, 6500], [104, 110])))).toBe('agrees'); // 0.5x, 0.93x: straddles the guard, which cannot make it inconclusive
+    expect(outcome(run(saturated([2000, 2500], [104, 110])))).toBe('disagrees'); // 0.4x and 0.36x: far below a full CPU's worth
+    const idle = run(saturated([5000, 6500], [40, 45])); // the law failed, but the server was not busy: something else bounds it
+    expect(outcome(idle)).toBe('disagrees');
+    expect(idle.notes.join('\n')).toMatch(/the server used 43% \(40%–45%\) of a core, saturated as theory says past the ceiling — outside at least 90%/);
+    expect(outcome(run(saturated([5000, 6500], [104, 60])))).toBe('inconclusive');
+    // A ceiling the generator set: the generator's full core counts.
+    const generatorBound = rounds({ ...sleepPoint(1000, 0), serverCpuPct: 60 }, [5000, 6500], [{ serverCpuPct: 60, generatorCpuPct: 95 }, { serverCpuPct: 55, generatorCpuPct: 97 }]);
+    expect(outcome(run(generatorBound, 'generator'))).toBe('agrees');
   });
 
   it('disagrees when a point falls below 70% of its bound', () => {
