@@ -278,7 +278,11 @@ async function aaSpreads(): Promise<void> {
           if (roundA.allocBytesPerRequest && roundB.allocBytesPerRequest) alloc.push(roundB.allocBytesPerRequest / roundA.allocBytesPerRequest);
         });
       }
-      const worst = (values: number[]): string => `±${(Math.max(...values.map((v) => Math.abs(v - 1))) * 100).toFixed(1)}%`;
+      const worst = (values: number[]): string => (values.length === 0 ? 'n/a' : `±${(Math.max(...values.map((v) => Math.abs(v - 1))) * 100).toFixed(1)}%`);
+      if (rps.length === 0) {
+        say(`  lesson ${id} ${point.label.padEnd(22)} ${(setting[0] ?? 'default').padEnd(8)} nothing measured`);
+        continue;
+      }
       say(`  lesson ${id} ${point.label.padEnd(22)} ${(setting[0] ?? 'default').padEnd(8)} req/s B/A ${median(rps).toFixed(3)} (${spread(rps, 3)}), worst ${worst(rps)}` +
         ` · alloc B/A ${alloc.length ? `${median(alloc).toFixed(3)} (${spread(alloc, 3)}), worst ${worst(alloc)}` : 'n/a'} · ${rps.length} rounds`);
     }
@@ -319,12 +323,20 @@ async function slowFirstAnswers(backlog: number, connections: number): Promise<n
   const script = `require('node:http').createServer((q, s) => s.end('ok')).listen(0, '127.0.0.1', ${backlog}, function () { console.log(this.address().port); });`;
   const server = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const port = await new Promise<number>((resolve) => server.stdout!.once('data', (data: Buffer) => resolve(Number(String(data)))));
+    const port = await new Promise<number>((resolve, reject) => {
+      server.stdout!.once('data', (data: Buffer) => resolve(Number(String(data))));
+      server.once('exit', () => reject(new Error('the backlog test server exited before it listened')));
+    });
     const startedAt = performance.now();
     const times = await Promise.all(Array.from({ length: connections }, () => new Promise<number>((resolve) => {
       const socket = connect(port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
       socket.once('data', () => {
         resolve(performance.now() - startedAt);
+        socket.destroy();
+      });
+      // Never waits forever: a connection unanswered after 10 s counts as slow.
+      socket.setTimeout(10_000, () => {
+        resolve(Number.POSITIVE_INFINITY);
         socket.destroy();
       });
       socket.once('error', () => resolve(Number.POSITIVE_INFINITY));

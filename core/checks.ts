@@ -52,6 +52,14 @@ export function judgeCheck(check: Check): JudgedCheck {
   return { ...base, outcome: 'inconclusive', edge: min < low ? 'lower' : 'upper' };
 }
 
+/**
+ * A check that could not be made (its figure was not measured, or is lost in noise at these
+ * parameters): inconclusive, so that a run resting on nothing else cannot read "agrees".
+ */
+export function unjudged(name: string): JudgedCheck {
+  return { name, values: [], band: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY], outcome: 'inconclusive', median: Number.NaN, min: Number.NaN, max: Number.NaN, edge: null };
+}
+
 /** Disagrees if any check does; else inconclusive if any is; else agrees (no checks: agrees). */
 export function overallOutcome(checks: readonly Pick<JudgedCheck, 'outcome' | 'guard'>[]): Outcome {
   if (checks.some((c) => c.outcome === 'disagrees')) return 'disagrees';

@@ -112,5 +112,7 @@ export function escapeHtml(text: string): string {
 function verdictWords(record: RunRecord): string {
   const { comparison } = record;
   if (!comparison.valid) return '✗ invalid';
-  return comparison.verdict === 'agrees' ? '✓ agrees' : comparison.verdict === 'inconclusive' ? '? inconclusive' : '✗ disagrees';
+  // Records from before the three outcomes have no `verdict`.
+  const verdict = comparison.verdict ?? (comparison.agreesWithTheory ? 'agrees' : 'disagrees');
+  return verdict === 'agrees' ? '✓ agrees' : verdict === 'inconclusive' ? '? inconclusive' : '✗ disagrees';
 }

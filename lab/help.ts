@@ -8,7 +8,7 @@ export function usage(lessons: readonly Lesson[], lesson?: Lesson): string {
     'usage: npm run lesson -- <n> [flags]        (or npm run lesson:<n> -- [flags])',
     '       npm run lesson -- <n> --serve <variant> [--port <n>] [--param name=value]',
     '',
-    'Runs a lesson: checks its variants agree, loads each in a fresh server, compares with theory.',
+    'Runs a lesson: checks its variants agree, measures each point in interleaved rounds, compares with theory.',
     'With --serve, starts one variant for you to poke with curl, a browser or your own locustfile.',
     '',
     'flags:',

@@ -137,7 +137,7 @@ export async function measureRound(open: OpenPoint, slot: RoundInput): Promise<R
   // Requests left from this server's last round (a held lock's queue drains while other points
   // are measured) must not run into this one.
   const drained = await waitForDrain(server.port, 2 * input.timeoutSec * 1000, io.signal);
-  await resetMetrics(server.port);
+  await resetMetrics(server.port); // again when the window opens; this covers a window that never does
   const fallback = await fetchMetrics(server.port);
   let before: LabMetricsSnapshot | null = null;
   const phase = slot.of > 1 ? `round ${slot.index}/${slot.of}` : 'measure';
@@ -148,6 +148,8 @@ export async function measureRound(open: OpenPoint, slot: RoundInput): Promise<R
     durationSec: slot.durationSec,
     rampSec: slot.rampSec,
     onWindowStart: async () => {
+      // Lock waits, event-loop delay and memory peaks restart here: the ramp is not in them.
+      await resetMetrics(server.port);
       before = await fetchMetrics(server.port);
     },
   }, slot.rampSec);

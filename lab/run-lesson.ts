@@ -1,5 +1,5 @@
-// runLesson(): one run of a lesson: check the answers, measure each point in a fresh server,
-// judge, record, publish the graphs. The CLI, the tests and (later) the web console call it; only
+// runLesson(): one run of a lesson: check the answers, start a server per point, measure them in
+// interleaved rounds, judge, record, publish the graphs. The CLI, the tests and (later) the web console call it; only
 // the CLI turns its outcome into an exit code.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -127,7 +127,8 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
     for (const [i, result] of results.entries()) {
       const point = opened[i]!;
       if (point.input.profiler !== '0x' || result.record.profiler !== '0x' || result.graphHtml) continue;
-      notes.push(`0x wrote no flame graph for ${point.input.point.label}; measured it again under node --cpu-prof for its top frames`);
+      notes.push(`0x wrote no flame graph for ${point.input.point.label}; measured it again under node --cpu-prof for its top frames, ` +
+        'after the other points: its rounds no longer ran beside theirs, so ratios with it are rounds apart in time');
       const again = await warmPoint(await start(point.input.point, point.input.pathWithQuery, 'cpu-prof'));
       await roundsOf(again);
       results[i] = await closePoint(again);

@@ -34,13 +34,21 @@ export const autocannonDriver: LoadDriver = {
     let rampTimeUp = rampSec <= 0;
     let stopTimer: NodeJS.Timeout | undefined;
     let stopLoad = (): void => {};
+    let finished = false;
+    let windowError: unknown = null;
     const startedAt = performance.now();
     const openWindow = (): void => {
-      if (window.isOpen) return;
+      // A connect that lands after the load ended (it was stopped during its ramp) opens nothing.
+      if (window.isOpen || finished) return;
       window.open();
       windowStartedAt = performance.now();
       meter = cpuMeter(); // the generator's CPU over the measured window only
-      windowStart = options.onWindowStart?.() ?? Promise.resolve();
+      // Handled at once: a failed read of the server's counters stops the load and fails the run
+      // after it, instead of surfacing later as an unhandled rejection.
+      windowStart = (options.onWindowStart?.() ?? Promise.resolve()).catch((error: unknown) => {
+        windowError = error;
+        stopLoad();
+      });
       stopTimer = setTimeout(() => stopLoad(), options.durationSec * 1000);
     };
     const maybeOpenWindow = (): void => {
@@ -77,6 +85,7 @@ export const autocannonDriver: LoadDriver = {
           ...(options.requests ? { requests: options.requests.map((r) => ({ method: 'GET' as const, path: r.path, headers: r.headers ?? {} })) } : {}),
         },
         (error) => {
+          finished = true;
           windowEndedAt = performance.now();
           clearInterval(ticker);
           clearTimeout(rampTimer);
@@ -115,6 +124,7 @@ export const autocannonDriver: LoadDriver = {
     });
     const generatorCpuPct = window.isOpen ? meter.stop() : 0;
     await windowStart;
+    if (windowError) throw windowError;
     const counts = window.counts();
     // Stopped (Ctrl+C) before the ramp ended: nothing was measured.
     const durationSec = window.isOpen ? (windowEndedAt - windowStartedAt) / 1000 : 0;

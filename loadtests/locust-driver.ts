@@ -147,6 +147,7 @@ async function runLocustProcesses({ config, options, common, headless, dir, runT
     const deadline = Date.now() + (runTimeSec + LOCUST.startupAllowanceSec) * 1000;
     let loadStartedAt: number | null = null;
     let windowStart: Promise<void> | null = null;
+    let windowError: unknown = null;
     while (!master.exited) {
       if (Date.now() > deadline) {
         throw new HotpathError('E_LOAD', `Locust did not finish within ${runTimeSec + LOCUST.startupAllowanceSec} s${options.logFile ? `; see ${options.logFile}` : ''}`);
@@ -157,12 +158,19 @@ async function runLocustProcesses({ config, options, common, headless, dir, runT
       if (latest && latest.users > 0) {
         loadStartedAt ??= latest.timestamp;
         // Every user spawned: Locust resets its stats here, and the measured window opens.
-        if (latest.users >= options.connections) windowStart ??= options.onWindowStart?.() ?? Promise.resolve();
+        if (latest.users >= options.connections) {
+          // Handled at once (see the autocannon driver): a failed read stops Locust and fails the run.
+          windowStart ??= (options.onWindowStart?.() ?? Promise.resolve()).catch((error: unknown) => {
+            windowError = error;
+            stopAll();
+          });
+        }
         sampler.sample(all.map((p) => p.pid));
         options.onProgress?.({ elapsedSec: latest.timestamp - loadStartedAt, currentRps: currentRpsFromHistory(history) ?? 0 });
       }
     }
     await windowStart;
+    if (windowError) throw windowError;
     const statsCsv = await readFile(path.join(dir, 'run_stats.csv'), 'utf8').catch(() => null);
     if (statsCsv === null) {
       throwIfAborted(options.signal);

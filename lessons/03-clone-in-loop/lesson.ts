@@ -1,5 +1,5 @@
 import { formatRate } from '../../core/format.js';
-import { checkSuffix, formatSpread, judgeCheck, pairRounds, perRound, roundsOf } from '../../core/checks.js';
+import { checkSuffix, formatSpread, judgeCheck, pairRounds, perRound, roundsOf, unjudged } from '../../core/checks.js';
 import type { Lesson, Verdict } from '../../core/lesson.js';
 import { collectUserIds, createClientDirectory } from '../support/client-directory.js';
 import { noClone } from './fast.js';
@@ -95,7 +95,8 @@ export const lesson: Lesson = {
         noCloneBytesOverCopies: `${NO_CLONE_BYTES_BAND[0]}-${NO_CLONE_BYTES_BAND[1]}`,
         noCloneOverCloneRpsMin: NOT_SLOWER_WITHIN,
       },
-      checks: visible ? [cloneBytes, noCloneBytes, speed] : [speed],
+      // Without the bytes the req/s guard alone cannot say the copies are gone: inconclusive.
+      checks: visible ? [cloneBytes, noCloneBytes, speed] : [unjudged('bytes of the copies'), speed],
       notes,
     };
   },

@@ -22,7 +22,18 @@ const MEAN_FILE_BYTES = siteBytes() / SITE_FILES.length;
  * stream/readFile req/s in this band: not above a tie, not far below.
  */
 const COLD_BAND = [0.6, 1.1] as const;
-/** Warm cache: a 304 after one stat() against a whole read and hash; at least this ratio. */
+// Both req/s ratios only guard (disagree when every round is outside): at one connection both
+// sides are CPU-bound, and a tie reads 0.88x–1.12x a round here (A/A: two servers of
+// readfile-sha1, `npm run bench -- --only aa`); over 25 runs the cold ratio ranged 0.71x–1.20x,
+// centred near 0.94x. The verdict is decided by the work the server counts (bytes hashed, files
+// opened), which is exact.
+/**
+ * Warm cache: a 304 after one stat() against a whole read and hash; at least this ratio. It only
+ * guards (disagrees when every round is below it): at one connection both are CPU-bound, and
+ * their rounds swung from 1.64x to 4.17x over 15 runs here, as CPU-bound rates do on this machine
+ * (lesson 1's A/A). What decides is the work counted without timing noise: the file opened and
+ * hashed for every 304 by the slow variant, and no file opened by the fast one.
+ */
 const WARM_RATIO_MIN = 2;
 /** express.static counts as "as good as" the hand-written fast path within this margin. */
 const AS_GOOD_WITHIN = 0.1;
@@ -53,7 +64,9 @@ export const lesson: Lesson = {
   },
   // One connection, as the story's 1-vCPU test: with more, the load generator's byte rate (about
   // 80 MB/s per core here), not the server, sets the cold numbers.
-  load: { connections: 1, duration: 8, warmup: 2 },
+  // Six points in 3 rounds each, under 0x: 6 s and a 1 s warm-up per point keep the default run
+  // within its 90 s (8 s and 2 s took 92 s here).
+  load: { connections: 1, duration: 6, warmup: 1 },
   profile: true,
   quickWithoutProfile: true,
   measureCeiling: false,
@@ -83,10 +96,10 @@ export const lesson: Lesson = {
     if (!slow || !fast || !library || !slowWarm || !fastWarm || !libraryWarm) {
       return { expected: {}, checks: [judgeCheck({ name: 'all points', values: [], band: [0, 0] })], notes: ['all six points (three variants, cold and warm) must be measured'] };
     }
-    const ratioCheck = (name: string, a: MeasuredPoint, b: MeasuredPoint, band: readonly [number, number]): JudgedCheck =>
-      judgeCheck({ name, values: pairRounds(roundsOf(a), roundsOf(b), (x, y) => (y.rps > 0 ? x.rps / y.rps : null)), band });
-    const cold = ratioCheck('cold', fast, slow, COLD_BAND);
-    const warm = ratioCheck('warm', fastWarm, slowWarm, [WARM_RATIO_MIN, Number.POSITIVE_INFINITY]);
+    const ratioCheck = (name: string, a: MeasuredPoint, b: MeasuredPoint, band: readonly [number, number], guard = false): JudgedCheck =>
+      judgeCheck({ name, values: pairRounds(roundsOf(a), roundsOf(b), (x, y) => (y.rps > 0 ? x.rps / y.rps : null)), band, guard });
+    const cold = ratioCheck('cold', fast, slow, COLD_BAND, true);
+    const warm = ratioCheck('warm', fastWarm, slowWarm, [WARM_RATIO_MIN, Number.POSITIVE_INFINITY], true);
     // Counted work, no timing noise. The slow variant hashes the whole file whether it sends it
     // or answers 304; a 304 costs it a whole file and the fast one none: it answers from stat().
     const hashed = (point: MeasuredPoint): number[] => perRound(point, (r) => (r.workPerRequest.bytesHashed ?? 0) / MEAN_FILE_BYTES);
@@ -99,8 +112,10 @@ export const lesson: Lesson = {
     const two = (value: number): string => value.toFixed(2);
     const notes = [
       `cold: ${FAST} serves ${formatSpread(cold, times)} the req/s of ${SLOW} (${formatMbps(fast.bytesPerSec, 0)} vs ${formatMbps(slow.bytesPerSec, 0)}; cpu ${cpu(fast)} vs ${cpu(slow)} per request)` +
-        (cold.outcome === 'agrees' ? ': no cold win for streaming, as theory says for Node' : checkSuffix(cold, times)),
-      `warm (If-None-Match → 304): ${FAST} serves ${formatSpread(warm, times)} the req/s of ${SLOW}${checkSuffix(warm, times)}`,
+        (cold.outcome === 'agrees' ? ': no cold win for streaming, as theory says for Node'
+          : cold.outcome === 'inconclusive' ? `: about a tie, some rounds outside ${COLD_BAND[0]}x–${COLD_BAND[1]}x (timing noise; the counted work below decides)` : checkSuffix(cold, times)),
+      `warm (If-None-Match → 304): ${FAST} serves ${formatSpread(warm, times)} the req/s of ${SLOW}` +
+        (warm.outcome === 'inconclusive' ? ` (some rounds under ${WARM_RATIO_MIN}x: timing noise; the files opened and bytes hashed below decide)` : checkSuffix(warm, times)),
       `${SLOW} hashed ${kb(hashedSlow)} per request cold and ${kb(hashedSlowWarm)} per 304 (the mix averages ${kb(MEAN_FILE_BYTES)})` + (hash.outcome === 'agrees' ? '' : ' — expected the whole file every time'),
       `files opened per 304: ${formatSpread(opensSlow, two)} by ${SLOW}, ${formatSpread(opensFast, two)} by ${FAST}` +
         (opensSlow.outcome === 'agrees' && opensFast.outcome === 'agrees' ? '' : ' — expected 1 and 0'),

@@ -133,7 +133,7 @@ describe('npm run lesson, end to end', { timeout: E2E_TIMEOUT }, () => {
     const first = startCli(['3', '--quick', '--no-flamegraph', '--duration', '1', '--warmup', '0', '--param', 'iterations=1000', '--json']);
     const second = startCli(['3', '--quick', '--no-flamegraph', '--duration', '1', '--warmup', '0', '--param', 'iterations=1000', '--json'], { HOTPATH_HOME: first.home });
     const codes = await Promise.all([first.done, second.done]);
-    expect(codes.every((code) => code === 0 || code === 1)).toBe(true); // a verdict each, no crash
+    expect(codes.every((code) => code === 0 || code === 1 || code === 4)).toBe(true); // a verdict each (4: too few rounds to judge the copies), no crash
     const records = [first, second].map((run) => JSON.parse(run.stdout) as RunRecord);
     expect(new Set(records.map((r) => r.runId)).size).toBe(2);
     for (const record of records) {
