@@ -43,11 +43,13 @@ export class Terminal {
   /** A bar for `label` over `totalSec` seconds. */
   progress(label: string, totalSec: number, phase: string): ProgressLine {
     const name = label.padEnd(22);
+    // A round's share of --duration is rarely whole: 3.2 s, not 3.1666666666666665 s.
+    const total = Number(totalSec.toFixed(1));
     if (this.isTTY) {
       const draw = (elapsed: number, rps: number): void => {
         const filled = Math.min(BAR_WIDTH, Math.round((elapsed / totalSec) * BAR_WIDTH));
         const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
-        this.stream.write(`\r\u001b[2K${this.paint('cyan', '▸')} ${name} ${bar} ${Math.min(elapsed, totalSec).toFixed(0)}/${totalSec} s ${phase}  ${formatRate(rps)} req/s`);
+        this.stream.write(`\r\u001b[2K${this.paint('cyan', '▸')} ${name} ${bar} ${Math.min(elapsed, totalSec).toFixed(0)}/${total} s ${phase}  ${formatRate(rps)} req/s`);
       };
       draw(0, 0);
       return {
@@ -60,7 +62,7 @@ export class Terminal {
       update: (elapsed, rps) => {
         if (elapsed - lastPrinted < TIMING.plainProgressEverySec) return;
         lastPrinted = elapsed;
-        this.line(`  ${name} ${phase} ${elapsed.toFixed(0)}/${totalSec} s  ${formatRate(rps)} req/s`);
+        this.line(`  ${name} ${phase} ${elapsed.toFixed(0)}/${total} s  ${formatRate(rps)} req/s`);
       },
       done: (summary) => this.line(`- ${name} ${summary}`),
     };
