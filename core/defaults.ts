@@ -22,6 +22,13 @@ export const RUN_DEFAULTS = {
  * rounds still give a spread; a second each is enough for the lessons' effects, which are 3x and
  * more or counted without timing noise.
  */
+/**
+ * The allocation pass (see lab/run-lesson.ts): one window per point, after the rounds. Without
+ * array built-ins inlined by TurboFan, lesson 3's bytes land on `slice` (741 of 897 MB sampled
+ * here), with them on the handler that called it.
+ */
+export const ALLOC_PASS = { seconds: 2, nodeFlags: ['--no-turbo-inline-array-builtins'] } as const;
+
 export const QUICK = { warmup: 1, duration: 2, rounds: 2 } as const;
 
 /** The accepted range of each numeric flag (inclusive). */

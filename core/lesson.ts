@@ -3,6 +3,7 @@
 // `Lesson`, and nothing in it knows how a run is driven.
 import type { RequestHandler } from 'express';
 import type { ParamSpec, Params } from './params.js';
+import type { ProfileChoice } from './run-options.js';
 import type { PlannedPoint, Theory, TheoryInput, Verdict, VerdictInput } from './verdict.js';
 
 export type { ParamSpec, Params } from './params.js';
@@ -95,9 +96,13 @@ export interface LoadProfile {
   warmupConnections?: (connections: number) => number;
 }
 
-/** Whether a run of `lesson` with these options captures flame graphs. */
-export function runProfiles(lesson: Pick<Lesson, 'profile' | 'quickWithoutProfile'>, options: { flamegraph: boolean; quick: boolean }): boolean {
-  return lesson.profile && options.flamegraph && !(options.quick && lesson.quickWithoutProfile === true);
+/**
+ * What a run of `lesson` profiles: `--profile` when given (null: not given), else the lesson's
+ * default, which a `--quick` run of a lesson with `quickWithoutProfile` drops.
+ */
+export function resolveProfile(lesson: Pick<Lesson, 'profile' | 'quickWithoutProfile'>, asked: ProfileChoice | null, quick: boolean): ProfileChoice {
+  if (asked !== null) return asked;
+  return quick && lesson.quickWithoutProfile === true ? 'none' : lesson.profile;
 }
 
 export interface Lesson {
@@ -120,10 +125,15 @@ export interface Lesson {
   /** Site lessons: their variants are `SiteVariant`s and the load is a mix of site paths. */
   site?: SiteSpec;
   load: LoadProfile;
-  /** Capture a CPU flame graph of each point by default (`--no-flamegraph` turns it off). */
-  profile: boolean;
+  /** What a run profiles by default (`--profile` overrides it; `--no-flamegraph` is none). */
+  profile: ProfileChoice;
   /**
-   * `--quick` runs without flame graphs: for a lesson with so many points that 0x's work would
+   * Pairs of points the compare page diffs, the one studied first (`subject`, drawn red where it
+   * does more) and the one it is held against (`baseline`). Default: the first point against the last.
+   */
+  diffPairs?: ReadonlyArray<{ subject: string; baseline: string }>;
+  /**
+   * `--quick` runs without profiles: for a lesson with so many points that 0x's work would
    * take a quick run past its time budget (lesson 5: six graphs, about 20 s of processing here).
    */
   quickWithoutProfile?: boolean;

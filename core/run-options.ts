@@ -9,6 +9,18 @@ export type DriverName = (typeof DRIVERS)[number];
 export const LOCUST_USERS = ['fast', 'story'] as const;
 export type LocustUser = (typeof LOCUST_USERS)[number];
 
+/** `--profile`: CPU (0x's graph and V8's sampler), allocation (V8's sampling heap profiler), both or none. */
+export const PROFILE_CHOICES = ['cpu', 'alloc', 'both', 'none'] as const;
+export type ProfileChoice = (typeof PROFILE_CHOICES)[number];
+
+export function profilesCpu(choice: ProfileChoice): boolean {
+  return choice === 'cpu' || choice === 'both';
+}
+
+export function profilesAlloc(choice: ProfileChoice): boolean {
+  return choice === 'alloc' || choice === 'both';
+}
+
 export const CLINIC_TOOLS = ['doctor', 'bubbleprof', 'flame', 'heapprofiler'] as const;
 export type ClinicTool = (typeof CLINIC_TOOLS)[number];
 
@@ -23,8 +35,8 @@ export interface RunOptions {
   connections: number;
   params: Params;
   driver: DriverName;
-  /** Profile with 0x where the lesson profiles (`--no-flamegraph` turns it off). */
-  flamegraph: boolean;
+  /** What to profile: the lesson's default unless `--profile` (or `--no-flamegraph`, none) says. */
+  profile: ProfileChoice;
   /** The record on stdout, everything human on stderr. */
   json: boolean;
   quick: boolean;

@@ -2,8 +2,8 @@
 import os from 'node:os';
 import { GENERATOR } from '../core/defaults.js';
 import { median, overallOutcome, type Outcome } from '../core/checks.js';
-import { runProfiles, type Lesson, type MeasuredPoint, type Verdict } from '../core/lesson.js';
-import type { RunOptions } from '../core/run-options.js';
+import { type Lesson, type MeasuredPoint, type Verdict } from '../core/lesson.js';
+import { profilesCpu, type RunOptions } from '../core/run-options.js';
 import { round } from '../core/theory.js';
 import { thinkTimeMs } from '../loadtests/drivers.js';
 import type { PointResult } from './measure-point.js';
@@ -61,7 +61,7 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
     machine: { cpus: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}` },
     options: {
       duration: options.duration, warmup: options.warmup, connections: options.connections, quick: options.quick, driver: options.driver,
-      flamegraph: runProfiles(lesson, options), clinic: options.clinic, locustWorkers: options.locustWorkers,
+      profile: options.profile, flamegraph: profilesCpu(options.profile), clinic: options.clinic, locustWorkers: options.locustWorkers,
       locustUser: options.driver === 'locust' ? options.locustUser : null, rounds: options.rounds,
     },
     params: options.params,

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { LIMITS, QUICK } from '../core/defaults.js';
 import { HotpathError } from '../core/errors.js';
-import { CLINIC_TOOLS, DRIVERS, LOCUST_USERS } from '../core/run-options.js';
+import { CLINIC_TOOLS, DRIVERS, LOCUST_USERS, PROFILE_CHOICES } from '../core/run-options.js';
 
 /** What a flag is for: measuring a lesson, serving one variant, or both. */
 export type FlagMode = 'run' | 'serve';
@@ -52,7 +52,11 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'param', kind: 'pairs', value: 'name=value', modes: BOTH, help: 'a lesson parameter; theory and verdict follow it (repeatable)',
     readme: 'a lesson parameter, e.g. `--param dbMs=20`: the theory and the verdict follow it (repeatable)',
   },
-  { name: 'no-flamegraph', kind: 'switch', modes: RUN, help: 'skip 0x profiling' },
+  {
+    name: 'profile', kind: 'choice', value: '<what>', choices: PROFILE_CHOICES, modes: RUN, help: 'profile CPU, allocation, both or none (default: the lesson\'s)',
+    readme: 'what to profile: `cpu` (0x graph per variant, V8 sampler over the measured windows), `alloc` (V8\'s sampling heap profiler, in a pass of its own), `both` or `none`; the default is the lesson\'s (`--help` with a lesson says it)',
+  },
+  { name: 'no-flamegraph', kind: 'switch', modes: RUN, help: 'the same as --profile none' },
   {
     name: 'clinic', kind: 'choice', value: '<tool>', choices: CLINIC_TOOLS, modes: RUN, help: 'run each server under a clinic tool',
     readme: 'run each server under that clinic tool instead of 0x and link its HTML report',

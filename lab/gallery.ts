@@ -1,53 +1,98 @@
-// Flame graphs for learners: each run's graphs under flamegraphs/lesson-NN/<run-id>/, a page
-// showing them side by side, and flamegraphs/index.html linking every run's graphs.
+// Pictures for learners: each run's graphs, heap profiles and diffs under
+// flamegraphs/lesson-NN/<run-id>/ with its compare.html, and flamegraphs/index.html linking every run.
 import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { flamegraphsDir, hotpathHome, pad2, projectRoot, safeFileName } from '../core/paths.js';
+import type { Lesson } from '../core/lesson.js';
+import { comparePage, escapeHtml, type ComparePageInput, type PageDiff, type VariantGraphs } from './compare-page.js';
+import type { PointProfiles } from './measure-point.js';
+import { diffTrees, toDiffFolded } from './profile-diff.js';
 import { writeFileAtomic, type RunRecord } from './run-record.js';
 
-export interface PublishedGraph {
+/** One point's profiles, to publish. */
+export interface PointProfilesToPublish {
   label: string;
-  /** Absolute path of the published copy. */
-  file: string;
+  /** 0x's graph in the run folder (moved into the gallery). */
+  graphHtml: string | null;
+  profiles: PointProfiles;
+}
+
+/** What a run put in the gallery, for its record (paths absolute). */
+export interface PublishedRun {
+  dir: string;
+  zeroX: Map<string, string>;
+  heapProfiles: Map<string, string>;
+  diffs: Array<{ kind: 'cpu' | 'alloc'; subject: string; baseline: string; file: string }>;
+  comparePage: string | null;
+}
+
+/** The pairs a run diffs: the lesson's, or its first point against its last. */
+export function diffPairs(lesson: Pick<Lesson, 'diffPairs'>, labels: readonly string[]): Array<{ subject: string; baseline: string }> {
+  const pairs = lesson.diffPairs ?? (labels.length >= 2 ? [{ subject: labels[0]!, baseline: labels[labels.length - 1]! }] : []);
+  return pairs.filter((pair) => labels.includes(pair.subject) && labels.includes(pair.baseline));
 }
 
 /**
- * Moves a run's graphs into the gallery, adding each to `published` as soon as it is there (so a
- * caller whose move fails half-way knows which ones moved); returns `published`.
+ * Publishes a run under flamegraphs/lesson-NN/<run-id>/: each point's 0x graph (moved from the run
+ * folder) and `.heapprofile`, a `.diff.folded` per pair and kind, and compare.html. Adds to
+ * `published` as it goes, so a caller whose publishing fails half-way knows what is there.
  */
-export async function publishFlamegraphs(
-  lessonId: number,
-  runId: string,
-  graphs: ReadonlyArray<{ label: string; html: string }>,
-  published: PublishedGraph[] = [],
-): Promise<PublishedGraph[]> {
-  const dir = path.join(flamegraphsDir(), `lesson-${pad2(lessonId)}`, runId);
+export async function publishRun(
+  record: RunRecord,
+  lesson: Pick<Lesson, 'diffPairs' | 'site'>,
+  points: readonly PointProfilesToPublish[],
+  charts: ComparePageInput['charts'],
+  published: PublishedRun,
+): Promise<PublishedRun> {
+  const { dir } = published;
   await mkdir(dir, { recursive: true });
-  for (const graph of graphs) {
-    const file = path.join(dir, `${safeFileName(graph.label)}.html`);
-    await copyFile(graph.html, file); // copy + rm, not rename: HOTPATH_HOME may be another device
-    await rm(graph.html, { force: true });
-    published.push({ label: graph.label, file });
+  for (const point of points) {
+    const base = safeFileName(point.label);
+    if (point.graphHtml) {
+      const file = path.join(dir, `${base}.html`);
+      await copyFile(point.graphHtml, file); // copy + rm, not rename: HOTPATH_HOME may be another device
+      await rm(point.graphHtml, { force: true });
+      published.zeroX.set(point.label, file);
+    }
+    if (point.profiles.heap) {
+      const file = path.join(dir, `${base}.heapprofile`);
+      await writeFileAtomic(file, JSON.stringify(point.profiles.heap));
+      published.heapProfiles.set(point.label, file);
+    }
+  }
+  const byLabel = new Map(points.map((point) => [point.label, point.profiles]));
+  const diffs: PageDiff[] = [];
+  for (const pair of diffPairs(lesson, points.map((p) => p.label))) {
+    for (const kind of ['alloc', 'cpu'] as const) {
+      const subject = byLabel.get(pair.subject)?.[kind];
+      const baseline = byLabel.get(pair.baseline)?.[kind];
+      if (!subject || !baseline) continue;
+      const diff = diffTrees({ label: pair.subject, tree: subject }, { label: pair.baseline, tree: baseline });
+      const name = `${safeFileName(pair.subject)}-vs-${safeFileName(pair.baseline)}.${kind}.diff.folded`;
+      await writeFileAtomic(path.join(dir, name), toDiffFolded(diff));
+      published.diffs.push({ kind, subject: pair.subject, baseline: pair.baseline, file: path.join(dir, name) });
+      diffs.push({ diff, folded: name });
+    }
+  }
+  const variants: VariantGraphs[] = points.map((point) => ({
+    label: point.label,
+    cpu: point.profiles.cpu,
+    alloc: point.profiles.alloc,
+    zeroX: published.zeroX.has(point.label) ? path.basename(published.zeroX.get(point.label)!) : null,
+    heapProfile: published.heapProfiles.has(point.label) ? path.basename(published.heapProfiles.get(point.label)!) : null,
+  }));
+  const anything = variants.some((v) => v.cpu || v.alloc || v.zeroX) || charts.length > 0;
+  if (anything) {
+    const file = path.join(dir, 'compare.html');
+    await writeFileAtomic(file, comparePage({ record, lesson, variants, diffs, charts }));
+    published.comparePage = file;
   }
   return published;
 }
 
-/** One page with a run's graphs side by side (each graph keeps its own zoom and search). */
-export async function writeComparePage(record: RunRecord, graphs: readonly PublishedGraph[]): Promise<string> {
-  const dir = path.dirname(graphs[0]?.file ?? path.join(flamegraphsDir(), 'x'));
-  const file = path.join(dir, 'compare.html');
-  const panes = graphs
-    .map((graph) => {
-      const variant = record.variants.find((v) => v.name === graph.label);
-      const stats = variant ? `${variant.rps.toFixed(1)} req/s · gc ${variant.gcMsPerRequest?.toFixed(2) ?? '–'} ms/req` : '';
-      return `<section><h2>${escapeHtml(graph.label)} <small>${escapeHtml(stats)}</small></h2><iframe src="${encodeURI(path.basename(graph.file))}" title="${escapeHtml(graph.label)}"></iframe></section>`;
-    })
-    .join('\n');
-  await writeFileAtomic(file, page(`lesson ${record.lesson.id} · ${record.lesson.title} · ${record.runId}`, `
-<style>main{display:grid;grid-template-columns:repeat(${Math.max(1, graphs.length)},1fr);gap:8px}iframe{width:100%;height:85vh;border:1px solid #ccc}h2{font-size:1rem}</style>
-<p>Each pane is a full 0x flame graph: width is time on CPU, the top edge of a tower is where that time was spent (self time). Click to zoom, search with the box.</p>
-<main>${panes}</main>`));
-  return file;
+/** Where a run's pictures go. */
+export function runGalleryDir(lessonId: number, runId: string): string {
+  return path.join(flamegraphsDir(), `lesson-${pad2(lessonId)}`, runId);
 }
 
 /** Rewrites flamegraphs/index.html from every run record under HOTPATH_HOME. */
@@ -105,9 +150,6 @@ ${body}
 `;
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
 
 function verdictWords(record: RunRecord): string {
   const { comparison } = record;

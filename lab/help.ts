@@ -19,7 +19,7 @@ export function usage(lessons: readonly Lesson[], lesson?: Lesson): string {
     '',
   ];
   if (lesson) {
-    lines.push(`lesson ${lesson.id}: ${lesson.title} (default ${lesson.load.connections} connection${lesson.load.connections === 1 ? '' : 's'}, ${lesson.load.duration} s measured, ${lesson.load.warmup} s warm-up)`);
+    lines.push(`lesson ${lesson.id}: ${lesson.title} (default ${lesson.load.connections} connection${lesson.load.connections === 1 ? '' : 's'}, ${lesson.load.duration} s measured, ${lesson.load.warmup} s warm-up, --profile ${lesson.profile})`);
     for (const spec of lesson.params) lines.push(`  --param ${spec.name}=<n>   ${spec.description}; default ${spec.default}, ${describeRange(spec)}`);
     for (const variant of lesson.variants) lines.push(`  variant ${variant.name}: ${variant.summary}`);
   } else {

@@ -3,11 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TIMING } from '../core/defaults.js';
 import { HotpathError } from '../core/errors.js';
 import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
+import type { ProfileKind, WindowProfiles } from '../server/window-profiler.js';
 
-async function labRequest(port: number, route: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
+async function labRequest(port: number, route: string, method: 'GET' | 'POST' = 'GET', timeoutMs: number = TIMING.labRequestTimeoutMs): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(`http://127.0.0.1:${port}${route}`, { method, signal: AbortSignal.timeout(TIMING.labRequestTimeoutMs) });
+    response = await fetch(`http://127.0.0.1:${port}${route}`, { method, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     // A server that crashed or hangs mid-run: a failed run with a log to read, not a bug of ours.
     throw new HotpathError('E_SERVER', `the server on port ${port} did not answer ${method} ${route} (${(error as Error).message}); see its server-*.log in the run folder`);
@@ -22,6 +23,22 @@ export async function fetchMetrics(port: number): Promise<LabMetricsSnapshot> {
 
 export async function resetMetrics(port: number): Promise<void> {
   await labRequest(port, '/__lab/reset', 'POST');
+}
+
+/** Starts the server's in-process profilers (V8's CPU sampler, its sampling heap profiler). */
+export async function startProfiling(port: number, kinds: readonly ProfileKind[]): Promise<void> {
+  await labRequest(port, `/__lab/profile/start?kinds=${kinds.join(',')}`, 'POST');
+}
+
+/** Marks a measured window's start or end in the server's CPU profile. */
+export async function markProfileWindow(port: number, edge: 'open' | 'close'): Promise<void> {
+  await labRequest(port, `/__lab/profile/window?edge=${edge}`, 'POST');
+}
+
+/** Stops them: the profiles, and the name of the variant's handler function. */
+export async function stopProfiling(port: number, kinds: readonly ProfileKind[]): Promise<WindowProfiles & { handler: string }> {
+  // A CPU profile of a whole run is a few MB of JSON to write: more time than a counter read.
+  return (await labRequest(port, `/__lab/profile/stop?kinds=${kinds.join(',')}`, 'POST', 6 * TIMING.labRequestTimeoutMs)) as WindowProfiles & { handler: string };
 }
 
 /**

@@ -13,12 +13,14 @@ import type { LoadDriver, LoadOptions, LoadRequest, LoadResult } from '../loadte
 import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
 import { cpuprofileToTopFrames } from './cpuprofile-to-top-frames.js';
 import { flamegraphHtmlToTopFrames } from './flamegraph-html-to-top-frames.js';
-import { fetchMetrics, perRequestCosts, resetMetrics, waitForDrain } from './lab-client.js';
+import type { HeapProfile, ProfileKind } from '../server/window-profiler.js';
+import { fetchMetrics, markProfileWindow, perRequestCosts, resetMetrics, startProfiling, stopProfiling, waitForDrain } from './lab-client.js';
+import { cpuProfileToTree, heapProfileToTree, mergeTrees, topSelfFrames, type ProfileTree } from './profile-tree.js';
 import { summarizeRounds } from './rounds.js';
 import type { RoundRecord, VariantRecord } from './run-record.js';
 import { lessonServerArgs, startServer, type ProfilerName, type ServerHandle } from './server-process.js';
 import type { Terminal } from './terminal.js';
-import type { TopFrame } from './top-frames.js';
+import { TOP_FRAME_COUNT, type TopFrame } from './top-frames.js';
 
 export interface RunIo {
   /** Where human output goes (stdout, or stderr with --json). */
@@ -33,7 +35,18 @@ export interface PointResult {
   record: VariantRecord;
   /** The raw graph to publish, if any. */
   graphHtml: string | null;
+  profiles: PointProfiles;
 }
+
+/** What the in-process profilers saw over the point's measured windows, rounds merged. */
+export interface PointProfiles {
+  cpu: ProfileTree | null;
+  alloc: ProfileTree | null;
+  /** The last window's raw heap profile, to save as a `.heapprofile`. */
+  heap: HeapProfile | null;
+}
+
+const NO_PROFILES: PointProfiles = { cpu: null, alloc: null, heap: null };
 
 export interface OpenPointInput {
   lessonId: number;
@@ -57,6 +70,10 @@ export interface OpenPointInput {
   point: PlannedPoint;
   pathWithQuery: string;
   profiler: ProfilerName | null;
+  /** In-process profiles taken over each measured window. */
+  windowProfile?: readonly ProfileKind[];
+  /** Flags for the server's node (the allocation pass's). */
+  nodeFlags?: readonly string[];
   warmupConnections: number;
 }
 
@@ -67,6 +84,7 @@ export interface OpenPoint {
   readonly target: Pick<LoadOptions, 'url' | 'requests' | 'acceptRedirects'>;
   readonly logFile: string;
   readonly rounds: RoundRecord[];
+  readonly windows: { cpu: ProfileTree[]; alloc: ProfileTree[]; heap: HeapProfile | null };
 }
 
 export interface RoundInput {
@@ -77,6 +95,8 @@ export interface RoundInput {
   durationSec: number;
   /** Seconds of load before the window, not measured. */
   rampSec: number;
+  /** The progress line's word for it; `round i/N` by default. */
+  phase?: string;
 }
 
 /** Starts the point's server and warms it. */
@@ -96,6 +116,7 @@ export async function startPoint(input: OpenPointInput): Promise<OpenPoint> {
     clinic: input.clinic,
     verbose: input.verbose,
     env: input.serverEnv,
+    nodeFlags: input.nodeFlags,
   });
   io.diagnostics(`server ${point.label} pid=${server.pid} port=${server.port}`);
   const origin = `http://127.0.0.1:${server.port}`;
@@ -105,7 +126,7 @@ export async function startPoint(input: OpenPointInput): Promise<OpenPoint> {
     const target: OpenPoint['target'] = mix
       ? { url: origin, requests: await mixRequests(origin, mix, io.signal), acceptRedirects: true }
       : { url: `${origin}${input.pathWithQuery}` };
-    return { input, server, target, logFile, rounds: [] };
+    return { input, server, target, logFile, rounds: [], windows: { cpu: [], alloc: [], heap: null } };
   } catch (error) {
     await server.stop(TIMING.abortGraceMs);
     throw error;
@@ -115,6 +136,10 @@ export async function startPoint(input: OpenPointInput): Promise<OpenPoint> {
 /** Warms a started point (one point at a time: warming is load too); its first round drains it. */
 export async function warmPoint(open: OpenPoint): Promise<OpenPoint> {
   const { input, server } = open;
+  // V8's CPU profiler names only code compiled while a profile runs: a handler optimized during an
+  // unprofiled warm-up had its samples charged to its caller (runMicrotasks, 78% of lesson 3's
+  // clone). So one profile runs from before the warm-up to the end; rounds mark their windows in it.
+  if (input.windowProfile?.includes('cpu')) await startProfiling(server.port, ['cpu']);
   if (input.warmup <= 0) return open;
   try {
     await runWithProgress(input.io, input.driver, input.point.label, 'warm-up', {
@@ -140,7 +165,8 @@ export async function measureRound(open: OpenPoint, slot: RoundInput): Promise<R
   await resetMetrics(server.port); // again when the window opens; this covers a window that never does
   const fallback = await fetchMetrics(server.port);
   let before: LabMetricsSnapshot | null = null;
-  const phase = slot.of > 1 ? `round ${slot.index}/${slot.of}` : 'measure';
+  const phase = slot.phase ?? (slot.of > 1 ? `round ${slot.index}/${slot.of}` : 'measure');
+  const kinds = input.windowProfile ?? [];
   const load = await runWithProgress(io, input.driver, point.label, phase, {
     ...open.target,
     ...loadShared(input, open.logFile),
@@ -151,8 +177,16 @@ export async function measureRound(open: OpenPoint, slot: RoundInput): Promise<R
       // Lock waits, event-loop delay and memory peaks restart here: the ramp is not in them.
       await resetMetrics(server.port);
       before = await fetchMetrics(server.port);
+      if (kinds.length > 0) {
+        await startProfiling(server.port, kinds);
+        await markProfileWindow(server.port, 'open');
+      }
     },
   }, slot.rampSec);
+  if (kinds.length > 0) {
+    await markProfileWindow(server.port, 'close');
+    if (kinds.includes('alloc')) await keepHeapProfile(open);
+  }
   // Site lessons count work per request (upstream fetches, files opened) when a request starts:
   // let the last requests finish too, so each one's work and its completion are both counted.
   // (Short: at most an upstream round trip. Lesson 2's queue would take seconds, so not there.)
@@ -164,6 +198,21 @@ export async function measureRound(open: OpenPoint, slot: RoundInput): Promise<R
   return record;
 }
 
+/** Stops the heap sampler after a window and keeps its tree (none when the window never opened). */
+async function keepHeapProfile(open: OpenPoint): Promise<void> {
+  const { handler, heap } = await stopProfiling(open.server.port, ['alloc']);
+  if (heap) {
+    open.windows.alloc.push(heapProfileToTree(heap, handler));
+    open.windows.heap = heap;
+  }
+}
+
+/** Stops the CPU profile and keeps the samples of the measured windows. */
+async function keepCpuProfile(open: OpenPoint): Promise<void> {
+  const { handler, cpu } = await stopProfiling(open.server.port, ['cpu']);
+  if (cpu && cpu.windows.length > 0) open.windows.cpu.push(cpuProfileToTree(cpu, handler, cpu.windows));
+}
+
 /** Stops the server (profilers write their output here) and sums up its rounds. */
 export async function closePoint(open: OpenPoint): Promise<PointResult> {
   const { input, server } = open;
@@ -171,23 +220,39 @@ export async function closePoint(open: OpenPoint): Promise<PointResult> {
   if ((profiler === '0x' || input.clinic) && !io.signal?.aborted) {
     io.terminal.line(io.terminal.paint('dim', `  ${point.label}: ${profiler === '0x' ? '0x is writing the flame graph' : `clinic ${input.clinic} is writing its report`} (a few seconds)…`));
   }
+  if (input.windowProfile?.includes('cpu') && open.rounds.length > 0 && !io.signal?.aborted) {
+    // A profile that cannot be read costs its picture (0x's graph still names the top frames).
+    await keepCpuProfile(open).catch((error: unknown) => io.diagnostics(`${point.label}: no CPU profile from the server (${(error as Error).message})`));
+  }
   // Interrupted, nothing will be published: no need to wait for a profiler to finish.
   const outcome = await server.stop(io.signal?.aborted ? TIMING.abortGraceMs : undefined);
+  const profiles: PointProfiles = { cpu: mergeTrees(open.windows.cpu), alloc: mergeTrees(open.windows.alloc), heap: open.windows.heap };
   let topFrames: TopFrame[] = [];
-  if (outcome.flamegraphHtml) topFrames = await flamegraphHtmlToTopFrames(outcome.flamegraphHtml).catch(() => []);
-  else if (outcome.cpuProfile) topFrames = await cpuprofileToTopFrames(outcome.cpuProfile);
+  let topFramesFrom: VariantRecord['topFramesFrom'] = null;
+  // The measured windows' own CPU profile names hot lines; 0x's graph covers the server's whole life.
+  if (profiles.cpu) {
+    topFrames = topSelfFrames(profiles.cpu, TOP_FRAME_COUNT).map((frame) => ({ name: frame.name, selfPct: frame.pct }));
+    topFramesFrom = 'windows';
+  } else if (outcome.flamegraphHtml) {
+    topFrames = await flamegraphHtmlToTopFrames(outcome.flamegraphHtml).catch(() => []);
+    topFramesFrom = '0x';
+  } else if (outcome.cpuProfile) {
+    topFrames = await cpuprofileToTopFrames(outcome.cpuProfile);
+    topFramesFrom = 'cpu-prof';
+  }
   const reports: Record<string, string> = {};
   if (outcome.clinicReport && input.clinic) reports[`clinic-${input.clinic}`] = relativeToRoot(outcome.clinicReport);
   const profiled: ProfilerName | null = outcome.cpuProfile ? 'cpu-prof' : outcome.flamegraphHtml ? '0x' : profiler;
-  return { graphHtml: outcome.flamegraphHtml, record: pointRecord(open, { profiler: profiled, topFrames, reports }) };
+  const allocFrames = profiles.alloc ? topSelfFrames(profiles.alloc, TOP_FRAME_COUNT).map((f) => ({ name: f.name, bytes: f.value, pct: f.pct })) : null;
+  return { graphHtml: outcome.flamegraphHtml, profiles, record: pointRecord(open, { profiler: profiled, topFrames, topFramesFrom, reports, allocFrames }) };
 }
 
 /** A point a failed or interrupted run measured part of: its rounds so far, no profile. */
 export function unfinishedPoint(open: OpenPoint): PointResult {
-  return { graphHtml: null, record: pointRecord(open, { profiler: null, topFrames: [], reports: {} }) };
+  return { graphHtml: null, profiles: NO_PROFILES, record: pointRecord(open, { profiler: null, topFrames: [], reports: {}, allocFrames: null }) };
 }
 
-function pointRecord(open: OpenPoint, profile: Pick<VariantRecord, 'profiler' | 'topFrames' | 'reports'>): VariantRecord {
+function pointRecord(open: OpenPoint, profile: Pick<VariantRecord, 'profiler' | 'topFrames' | 'reports' | 'allocFrames'> & Partial<Pick<VariantRecord, 'topFramesFrom'>>): VariantRecord {
   const { input } = open;
   return {
     name: input.point.label,

@@ -2,13 +2,13 @@
 // flags.ts), then resolved against a lesson's defaults.
 import { QUICK, RUN_DEFAULTS } from '../core/defaults.js';
 import { HotpathError } from '../core/errors.js';
-import type { Lesson } from '../core/lesson.js';
+import { resolveProfile, type Lesson } from '../core/lesson.js';
 import { ParamError, parseParamPairs, parseParams, type Params } from '../core/params.js';
-import type { ClinicTool, DriverName, LocustUser, RunOptions } from '../core/run-options.js';
+import type { ClinicTool, DriverName, LocustUser, ProfileChoice, RunOptions } from '../core/run-options.js';
 import { parseFlags } from './flags.js';
 
 /** Flags as typed, before a lesson is known: the run's switches, and what the lesson resolves. */
-export interface ParsedArgs extends Omit<RunOptions, 'duration' | 'warmup' | 'connections' | 'rounds' | 'params'> {
+export interface ParsedArgs extends Omit<RunOptions, 'duration' | 'warmup' | 'connections' | 'rounds' | 'params' | 'profile'> {
   help: boolean;
   lessonArg: string | undefined;
   /** Unset: the lesson's default (or --quick's). */
@@ -16,6 +16,8 @@ export interface ParsedArgs extends Omit<RunOptions, 'duration' | 'warmup' | 'co
   warmup?: number;
   connections?: number;
   rounds?: number;
+  /** `--profile` (`--no-flamegraph`: none); null: the lesson's default. */
+  profile: ProfileChoice | null;
   /** `--param name=value`, not yet checked against the lesson. */
   rawParams: Record<string, string>;
   /** `--serve <variant>`: serve that variant instead of measuring the lesson. */
@@ -40,7 +42,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     driver: get<DriverName>('driver') ?? RUN_DEFAULTS.driver,
     locustWorkers: get<number>('locust-workers') ?? RUN_DEFAULTS.locustWorkers,
     locustUser: get<LocustUser>('locust-user') ?? RUN_DEFAULTS.locustUser,
-    flamegraph: !(get<boolean>('no-flamegraph') ?? false),
+    profile: profileFlag(get<ProfileChoice>('profile'), get<boolean>('no-flamegraph') ?? false),
     json: get<boolean>('json') ?? false,
     quick: get<boolean>('quick') ?? false,
     verbose: get<boolean>('verbose') ?? false,
@@ -68,7 +70,8 @@ export function resolveRunOptions(args: ParsedArgs, lesson: Lesson): RunOptions 
     connections: args.connections ?? lesson.load.connections,
     rounds: args.rounds ?? (args.quick ? QUICK.rounds : lesson.load.rounds ?? RUN_DEFAULTS.rounds),
     driver: args.driver,
-    flamegraph: args.flamegraph && args.clinic === null,
+    // A clinic tool runs the server under its own profiler: no second one beside it.
+    profile: args.clinic === null ? resolveProfile(lesson, args.profile, args.quick) : 'none',
     json: args.json,
     quick: args.quick,
     verbose: args.verbose,
@@ -93,6 +96,13 @@ export function parseLessonNumber(text: string | undefined, known: readonly numb
   const id = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!known.includes(id)) throw new HotpathError('E_USAGE', `Unknown lesson \`${text}\`; the lessons are ${list}`);
   return id;
+}
+
+function profileFlag(profile: ProfileChoice | undefined, noFlamegraph: boolean): ProfileChoice | null {
+  if (noFlamegraph && profile !== undefined && profile !== 'none') {
+    throw new HotpathError('E_USAGE', `\`--no-flamegraph\` means \`--profile none\`; it cannot go with \`--profile ${profile}\``);
+  }
+  return noFlamegraph ? 'none' : (profile ?? null);
 }
 
 function paramPairs(flags: readonly string[]): Record<string, string> {

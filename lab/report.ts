@@ -50,6 +50,12 @@ function siteColumns(counters: NonNullable<Lesson['site']>['counters']): Column[
   ];
 }
 
+/** The table's header and rows as cells, formatted as the terminal prints them (the compare page uses them). */
+export function tableCells(record: RunRecord, lesson?: Pick<Lesson, 'site'>): { header: string[]; rows: string[][] } {
+  const columns = lesson?.site ? siteColumns(lesson.site.counters) : COLUMNS;
+  return { header: columns.map((c) => c.title), rows: record.variants.map((variant) => columns.map((c) => c.value(variant))) };
+}
+
 export function renderTable(record: RunRecord, lesson?: Pick<Lesson, 'site'>): string[] {
   const columns = lesson?.site ? siteColumns(lesson.site.counters) : COLUMNS;
   const pad = (text: string, column: Column, index: number): string => (index === 0 ? text.padEnd(column.width) : text.padStart(column.width));
@@ -76,10 +82,35 @@ export function renderTopFrames(record: RunRecord): string[] {
   const lines: string[] = [];
   for (const variant of record.variants) {
     if (variant.topFrames.length === 0) continue;
-    lines.push(`top self-time frames · ${variant.name} (${variant.profiler ?? 'no profiler'})`);
+    const from = variant.topFramesFrom === 'windows' ? "V8's sampler over the measured windows" : (variant.topFramesFrom ?? variant.profiler ?? 'no profiler');
+    lines.push(`top self-time frames · ${variant.name} (${from})`);
     for (const frame of variant.topFrames) lines.push(`  ${frame.selfPct.toFixed(1).padStart(5)}%  ${frame.name}`);
   }
+  for (const variant of record.variants) {
+    if (!variant.allocFrames || variant.allocFrames.length === 0) continue;
+    const counted = variant.allocPass?.allocBytesPerRequest;
+    const pass = counted === null || counted === undefined ? 'allocation pass' : `allocation pass, ${cell(counted / 1024, 1)} KB/req counted by GC`;
+    lines.push(`top allocating frames · ${variant.name} (sampled bytes, ${pass})`);
+    for (const frame of variant.allocFrames) lines.push(`  ${frame.pct.toFixed(1).padStart(5)}%  ${formatBytes(frame.bytes).padStart(8)}  ${frame.name}`);
+  }
   return lines;
+}
+
+/** Bytes in the units a reader takes in at a glance: 741 MB, 12.3 KB, 512 B. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
+  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} KB`;
+  return `${Math.round(bytes)} B`;
+}
+
+/** Which of the table's figures ran beside a profiler, in one line (null: none did). */
+export function profiledFiguresNote(record: Pick<RunRecord, 'options' | 'variants'>): string | null {
+  const profile = record.options.profile ?? (record.options.flamegraph ? 'cpu' : 'none');
+  const parts: string[] = [];
+  if (profile === 'cpu' || profile === 'both') parts.push('req/s, latency and cpu ms/req were measured with the CPU profilers on (0x, and V8\'s sampler over each window)');
+  if (profile === 'alloc' || profile === 'both') parts.push('allocation was profiled in a pass of its own after the rounds, not in these figures');
+  return parts.length > 0 ? `${parts.join('; ')}.` : null;
 }
 
 export function printHeader(t: Terminal, lesson: Lesson, options: RunOptions, headline: string): void {
@@ -99,6 +130,8 @@ export function printResults(t: Terminal, lesson: Lesson, record: RunRecord, rec
     : comparison.verdict === 'agrees' ? t.paint('green', '✓ agrees with theory')
       : comparison.verdict === 'inconclusive' ? t.paint('yellow', '? inconclusive: the noise is as large as the question (exit 4)')
         : t.paint('red', '✗ disagrees with theory');
+  const profiled = profiledFiguresNote(record);
+  if (profiled) t.line(t.paint('dim', `profiles: ${profiled}`));
   t.line(`${t.paint('bold', 'verdict')} ${mark}${comparison.speedup !== null ? ` · speedup ${comparison.speedup}x` : ''}`);
   for (const note of comparison.notes) t.line(`  ${note}`);
   const frames = renderTopFrames(record);

@@ -4,19 +4,19 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { TIMING } from '../core/defaults.js';
+import { ALLOC_PASS, TIMING } from '../core/defaults.js';
 import { HotpathError } from '../core/errors.js';
-import { runProfiles, type Lesson, type PlannedPoint } from '../core/lesson.js';
+import type { Lesson, PlannedPoint } from '../core/lesson.js';
 import { toQueryString } from '../core/params.js';
 import { newRunId, relativeToRoot, resultsDir } from '../core/paths.js';
-import type { RunOptions } from '../core/run-options.js';
+import { profilesAlloc, profilesCpu, type RunOptions } from '../core/run-options.js';
 import { createDriver, thinkTimeMs } from '../loadtests/drivers.js';
 import type { LoadDriver } from '../loadtests/load-driver.js';
 import { TRIVIAL_PATH, variantPath } from '../server/app.js';
 import { buildRecord } from './build-record.js';
 import { fetchAnswers, findMismatch } from './equivalence.js';
-import { publishFlamegraphs, writeComparePage, writeGalleryIndex, type PublishedGraph } from './gallery.js';
-import { closePoint, measureRound, startPoint, unfinishedPoint, warmPoint, type OpenPoint, type PointResult, type RunIo } from './measure-point.js';
+import { publishRun, runGalleryDir, writeGalleryIndex, type PublishedRun } from './gallery.js';
+import { closePoint, measureRound, startPoint, unfinishedPoint, warmPoint, type OpenPoint, type OpenPointInput, type PointResult, type RunIo } from './measure-point.js';
 import { printHeader, printResults } from './report.js';
 import { writeRunRecord, type RunRecord } from './run-record.js';
 import { stopAllServers, type ProfilerName } from './server-process.js';
@@ -63,16 +63,17 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
 
   const plan: PlannedPoint[] = lesson.plan?.(options.connections) ??
     lesson.variants.map((variant) => ({ label: variant.name, variant: variant.name, connections: options.connections }));
-  const profiler: ProfilerName | null = runProfiles(lesson, options) ? '0x' : null;
-  if (lesson.profile && options.flamegraph && !profiler) {
-    t.line(t.paint('dim', '· no flame graphs in a --quick run of this lesson (its many graphs take longer than the run): run it without --quick for them'));
+  const cpu = profilesCpu(options.profile);
+  const profiler: ProfilerName | null = cpu ? '0x' : null;
+  if (options.quick && lesson.quickWithoutProfile && lesson.profile !== 'none' && options.profile === 'none') {
+    t.line(t.paint('dim', '· no profiles in a --quick run of this lesson (its many graphs take longer than the run): run it without --quick, or pass --profile, for them'));
   }
   const query = toQueryString(options.params);
   const notes: string[] = [];
   const opened: OpenPoint[] = [];
   let ceilingPoint: OpenPoint | null = null;
 
-  const start = (point: PlannedPoint, pathWithQuery: string, pointProfiler: ProfilerName | null): Promise<OpenPoint> => {
+  const start = (point: PlannedPoint, pathWithQuery: string, pointProfiler: ProfilerName | null, pass: Partial<OpenPointInput> = {}): Promise<OpenPoint> => {
     const isCeiling = point.label === 'ceiling';
     return startPoint({
       lessonId: lesson.id,
@@ -88,7 +89,9 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
       serverArgs: site?.serverArgs,
       mix: site && !isCeiling ? { paths: site.mix.map((p) => `${pathWithQuery}${p}`), revalidate: point.revalidate === true } : null,
       profiler: pointProfiler,
+      windowProfile: cpu && !isCeiling ? ['cpu'] : [],
       warmupConnections: lesson.load.warmupConnections?.(point.connections) ?? point.connections,
+      ...pass,
     });
   };
   const roundsOf = (point: OpenPoint, only?: number): Promise<void> => measureRounds(point, options, only);
@@ -150,12 +153,13 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
     throw error;
   }
 
-  await upstream?.stop();
   const ceiling = ceilingPoint ? results.shift()! : null; // opened first
+  if (profilesAlloc(options.profile)) await profileAllocation(results, opened.filter((p) => p !== ceilingPoint), start, options, notes, io);
+  await upstream?.stop();
   const record = buildRecord({ lesson, options, runId, startedAt, points: results, ceiling, notes, status: 'complete' });
   // The measurement is safe on disk before anything else can fail.
   await writeRunRecord(recordFile, record);
-  const gallery = await publishRunGraphs(record, results, recordFile);
+  const gallery = await publishRunGraphs(record, lesson, results, recordFile);
   await unmarkRunFolder(runDir);
   printResults(t, lesson, record, recordFile, gallery);
   return { record, recordFile };
@@ -171,42 +175,87 @@ async function measureRounds(point: OpenPoint, options: RunOptions, only?: numbe
 }
 
 /**
- * Moves the run's graphs into the gallery and records where they went, then rewrites the
+ * The allocation pass: after the measured rounds, each point again on a fresh server whose
+ * in-process heap sampler runs over one window of load. Its figures are not the verdict's. V8's
+ * optimizing compiler is told not to inline array built-ins there, so that `slice` keeps a frame of
+ * its own (inlined, its bytes would be charged to the function that called it). A pass that fails
+ * costs the allocation pictures, not the run.
+ */
+async function profileAllocation(
+  results: PointResult[],
+  measured: readonly OpenPoint[],
+  start: (point: PlannedPoint, pathWithQuery: string, profiler: ProfilerName | null, pass: Partial<OpenPointInput>) => Promise<OpenPoint>,
+  options: RunOptions,
+  notes: string[],
+  io: RunIo,
+): Promise<void> {
+  const pass: OpenPoint[] = [];
+  try {
+    const started = await Promise.allSettled(measured.map((point) =>
+      start(point.input.point, point.input.pathWithQuery, null, { windowProfile: ['alloc'], nodeFlags: ALLOC_PASS.nodeFlags, clinic: null, warmup: Math.max(1, options.warmup) })));
+    for (const result of started) if (result.status === 'fulfilled') pass.push(result.value);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const point of pass) await warmPoint(point);
+    for (const point of pass) {
+      await measureRound(point, { index: 1, of: 1, durationSec: ALLOC_PASS.seconds, rampSec: TIMING.rampSec, phase: 'allocation profile' });
+    }
+    const closed = await Promise.all(pass.map((point) => closePoint(point)));
+    for (const [i, result] of closed.entries()) {
+      const target = results.find((r) => r.record.name === pass[i]!.input.point.label);
+      if (!target) continue;
+      target.profiles = { ...target.profiles, alloc: result.profiles.alloc, heap: result.profiles.heap };
+      target.record.allocFrames = result.record.allocFrames;
+      target.record.allocPass = { requests: result.record.requests, allocBytesPerRequest: result.record.allocBytesPerRequest };
+    }
+  } catch (error) {
+    await Promise.all(pass.map((point) => point.server.stop(TIMING.abortGraceMs)));
+    if (io.signal?.aborted) throw error;
+    notes.push(`the allocation pass failed (${(error as Error).message}): no allocation profiles in this run`);
+  }
+}
+
+/**
+ * Puts the run's pictures in the gallery and records where they went, then rewrites the
  * gallery's index (it reads the records on disk, so it comes last). A gallery that cannot be
  * written (a full disk, a file where a folder should be) costs the pictures, not the run: the
  * record says so and keeps its measurement. @returns the gallery index, or null when there is
- * no graph of this run to open there.
+ * nothing of this run to open there.
  */
-async function publishRunGraphs(record: RunRecord, points: readonly PointResult[], recordFile: string): Promise<string | null> {
-  const graphs = points.filter((p) => p.graphHtml).map((p) => ({ label: p.record.name, html: p.graphHtml as string }));
-  const published: PublishedGraph[] = [];
+async function publishRunGraphs(record: RunRecord, lesson: Lesson, points: readonly PointResult[], recordFile: string): Promise<string | null> {
+  const toPublish = points.map((p) => ({ label: p.record.name, graphHtml: p.graphHtml, profiles: p.profiles }));
+  const published: PublishedRun = { dir: runGalleryDir(record.lesson.id, record.runId), zeroX: new Map(), heapProfiles: new Map(), diffs: [], comparePage: null };
   const notes: string[] = [];
-  if (graphs.length > 0) {
+  const anything = toPublish.some((p) => p.graphHtml || p.profiles.cpu || p.profiles.alloc);
+  if (anything) {
     try {
-      await publishFlamegraphs(record.lesson.id, record.runId, graphs, published);
-      record.compareFlamegraphs = relativeToRoot(await writeComparePage(record, published));
+      await publishRun(record, lesson, toPublish, [], published);
     } catch (error) {
-      const left = graphs.filter((g) => existsSync(g.html)).map((g) => relativeToRoot(g.html));
-      notes.push(`the flame graphs could not all be published to the gallery (${(error as Error).message})` +
+      const left = toPublish.filter((p) => p.graphHtml && existsSync(p.graphHtml)).map((p) => relativeToRoot(p.graphHtml as string));
+      notes.push(`the profiles could not all be published to the gallery (${(error as Error).message})` +
         (left.length > 0 ? `; still in the run folder: ${left.join(', ')}` : ''));
     }
-    for (const graph of published) {
-      const variant = record.variants.find((v) => v.name === graph.label);
-      if (variant) variant.flamegraph = relativeToRoot(graph.file);
+    for (const variant of record.variants) {
+      const graph = published.zeroX.get(variant.name);
+      const heap = published.heapProfiles.get(variant.name);
+      if (graph) variant.flamegraph = relativeToRoot(graph);
+      variant.allocProfile = heap ? relativeToRoot(heap) : null;
     }
+    record.diffs = published.diffs.map((d) => ({ ...d, file: relativeToRoot(d.file) }));
+    record.compareFlamegraphs = published.comparePage ? relativeToRoot(published.comparePage) : null;
   }
   record.comparison.notes.push(...notes);
-  if (published.length > 0 || notes.length > 0) await writeRunRecord(recordFile, record);
+  if (anything) await writeRunRecord(recordFile, record);
   let gallery: string | null = null;
   try {
     gallery = await writeGalleryIndex();
   } catch (error) {
-    if (graphs.length > 0) {
+    if (anything) {
       record.comparison.notes.push(`the gallery's index could not be rewritten (${(error as Error).message})`);
       await writeRunRecord(recordFile, record);
     }
   }
-  return published.length > 0 ? gallery : null;
+  return published.comparePage || published.zeroX.size > 0 ? gallery : null;
 }
 
 async function checkAnswers(lesson: Lesson, options: RunOptions, t: Terminal): Promise<void> {

@@ -5,7 +5,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import type { Params } from '../core/params.js';
 import type { Outcome } from '../core/checks.js';
 import type { PointFigures, RoundFigures } from '../core/verdict.js';
-import type { DriverName } from '../core/run-options.js';
+import type { DriverName, ProfileChoice } from '../core/run-options.js';
 import type { ProfilerName } from './server-process.js';
 import type { TopFrame } from './top-frames.js';
 
@@ -57,7 +57,18 @@ export interface VariantRecord extends PointFigures {
   profiler: ProfilerName | null;
   /** Path relative to the project root, or null. */
   flamegraph: string | null;
+  /** The allocation pass's `.heapprofile` (Chrome DevTools, speedscope), relative to the project root, or null. */
+  allocProfile?: string | null;
   topFrames: TopFrame[];
+  /** Where the top frames come from: V8's sampler over the measured windows, 0x's graph, or --cpu-prof. */
+  topFramesFrom?: 'windows' | '0x' | 'cpu-prof' | null;
+  /** The allocation pass's own count (GC-measured bytes per request): the pass must allocate as the rounds did. */
+  allocPass?: { requests: number; allocBytesPerRequest: number | null } | null;
+  /**
+   * The frames that allocated the most (sampled bytes in the frame itself, summed by name, and
+   * their share of all sampled bytes), from the allocation pass; null when not profiled.
+   */
+  allocFrames: Array<{ name: string; bytes: number; pct: number }> | null;
   /** Other reports, e.g. `{ "clinic-doctor": "results/…/x.html" }`. */
   reports: Record<string, string>;
   /** Whether the server had no request in flight before each round. */
@@ -83,6 +94,9 @@ export interface RunRecord {
     connections: number;
     quick: boolean;
     driver: DriverName;
+    /** What was profiled (`--profile`); records before it have only `flamegraph`. */
+    profile?: ProfileChoice;
+    /** Whether CPU was profiled (0x and V8's sampler). */
     flamegraph: boolean;
     clinic: string | null;
     /** Locust workers (0: standalone or not Locust). */
@@ -130,6 +144,8 @@ export interface RunRecord {
   };
   /** The gallery page that shows this run's graphs side by side, relative to the project root. */
   compareFlamegraphs: string | null;
+  /** Each differential view's `.diff.folded` (`<stack> <baseline> <subject>`), relative to the project root. */
+  diffs?: Array<{ kind: 'cpu' | 'alloc'; subject: string; baseline: string; file: string }>;
 }
 
 /** Writes `file` via a temp file and a rename, so a crash leaves the old file or the new, never half. */

@@ -35,6 +35,8 @@ export interface StartServerOptions {
   verbose: boolean;
   /** Extra environment, e.g. `HOTPATH_METRICS=off` for the bench. */
   env?: Readonly<Record<string, string>>;
+  /** Flags for node itself, before the script (a plain or --cpu-prof server only). */
+  nodeFlags?: readonly string[];
 }
 
 export interface StopOutcome {
@@ -160,10 +162,11 @@ function launchCommand(options: StartServerOptions, serverArgs: string[], output
   if (options.profiler === '0x') {
     return [require.resolve('0x/cmd.js'), '--output-dir', outputDir, '--', process.execPath, ...serverArgs];
   }
+  const nodeFlags = options.nodeFlags ?? [];
   if (options.profiler === 'cpu-prof') {
-    return ['--cpu-prof', '--cpu-prof-dir', outputDir, ...serverArgs];
+    return [...nodeFlags, '--cpu-prof', '--cpu-prof-dir', outputDir, ...serverArgs];
   }
-  return serverArgs;
+  return [...nodeFlags, ...serverArgs];
 }
 
 function waitForReady(

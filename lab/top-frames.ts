@@ -42,7 +42,20 @@ export function displayFrameName(name: string): string {
   return name.replaceAll(`file://${projectRoot}/`, '').replaceAll(`${projectRoot}/`, '');
 }
 
-function mapToSource(file: string, line: number, column: number): string | null {
+/**
+ * `file` (a compiled dist/*.js) at a 1-based `line`, as `lessons/x/slow.ts:13`: where a profile
+ * knows the line but not the column (V8's line ticks), the line's first statement is taken.
+ * Null when the file has no source map.
+ */
+export function sourceLine(file: string, line: number): string | null {
+  const map = sourceMapOf(file);
+  if (!map) return null;
+  const text = readFileSync(file, 'utf8').split('\n')[line - 1] ?? '';
+  const column = Math.max(0, text.search(/\S/)) + 1;
+  return mapToSource(file, line, column)?.replace(/:\d+$/, '') ?? null;
+}
+
+function sourceMapOf(file: string): SourceMap | null {
   if (!file.startsWith(path.join(projectRoot, 'dist') + path.sep)) return null;
   let map = maps.get(file);
   if (map === undefined) {
@@ -50,6 +63,11 @@ function mapToSource(file: string, line: number, column: number): string | null 
     map = existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))) : null;
     maps.set(file, map);
   }
+  return map;
+}
+
+function mapToSource(file: string, line: number, column: number): string | null {
+  const map = sourceMapOf(file);
   // V8 positions are 1-based; source maps count from 0.
   const entry = map?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
   if (!entry?.originalSource || entry.originalLine === undefined || entry.originalColumn === undefined) return null;

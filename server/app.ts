@@ -6,6 +6,7 @@ import type { LabContext, Lesson, Params, Variant } from '../core/lesson.js';
 import { ParamError, parseParams } from '../core/params.js';
 import { rejectBadSiteRequest, sendBadSitePath, SitePathError, siteNotFound } from '../lessons/support/site/site-path.js';
 import { LabMetrics } from './lab-metrics.js';
+import { WindowProfiler, type ProfileKind } from './window-profiler.js';
 
 export interface CreateAppOptions {
   lesson: Lesson;
@@ -36,6 +37,16 @@ export function variantPath(lesson: Lesson, variant: Variant): string {
 /** The route the runner measures as the server's ceiling: Express and nothing else. */
 export const TRIVIAL_PATH = '/__lab/noop';
 
+/** `?kinds=cpu,alloc` as a list, or null after answering 400. */
+function profileKinds(req: Request, res: Response): ProfileKind[] | null {
+  const kinds = String(req.query.kinds ?? '').split(',').filter(Boolean);
+  if (kinds.length === 0 || kinds.some((kind) => kind !== 'cpu' && kind !== 'alloc')) {
+    res.status(400).json({ error: `kinds must list cpu and/or alloc, got \`${String(req.query.kinds ?? '')}\`` });
+    return null;
+  }
+  return kinds as ProfileKind[];
+}
+
 export function createApp(options: CreateAppOptions): LabApp {
   const { lesson, variant } = options;
   const metrics = new LabMetrics({ instrumented: options.instrumented ?? true });
@@ -48,6 +59,9 @@ export function createApp(options: CreateAppOptions): LabApp {
     closed: metrics.closed,
   };
   const path = variantPath(lesson, variant);
+  const profiler = new WindowProfiler();
+  /** The variant's own function, named in profiles (the diff aligns the variants' handlers by it). */
+  let handlerName = '';
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -55,6 +69,7 @@ export function createApp(options: CreateAppOptions): LabApp {
   if (variant.serve) {
     if (!options.siteDir) throw new Error(`lesson ${lesson.id} serves a site: createApp needs siteDir`);
     const serve = variant.serve(lab);
+    handlerName = serve.name;
     app.use(path, (req: Request, res: Response, next: NextFunction) => {
       // In flight until the handler is done *and* the response is closed: a handler still
       // waiting on its upstream after the client left is still work (the runner drains on it).
@@ -72,6 +87,7 @@ export function createApp(options: CreateAppOptions): LabApp {
     }, siteNotFound);
   } else {
     const handler = variant.create(lab);
+    handlerName = handler.name;
     app.get(path, async (req: Request, res: Response) => {
       const params = parseParams(lesson.params, req.query as Record<string, unknown>);
       const answer = await metrics.track(() => handler(params));
@@ -90,6 +106,31 @@ export function createApp(options: CreateAppOptions): LabApp {
   app.post('/__lab/reset', (_req: Request, res: Response) => {
     metrics.reset();
     res.json({ ok: true });
+  });
+
+  // The runner's in-process profiles: start ?kinds=cpu,alloc (those not running), mark a window's
+  // edges (?edge=open|close), stop ?kinds=… (answers their profiles and the handler's name).
+  app.post('/__lab/profile/start', async (req: Request, res: Response) => {
+    const kinds = profileKinds(req, res);
+    if (!kinds) return;
+    await profiler.start(kinds);
+    res.json({ ok: true, kinds });
+  });
+
+  app.post('/__lab/profile/window', (req: Request, res: Response) => {
+    const edge = req.query.edge;
+    if (edge !== 'open' && edge !== 'close') {
+      res.status(400).json({ error: `edge must be open or close, got \`${String(edge ?? '')}\`` });
+      return;
+    }
+    profiler.mark(edge);
+    res.json({ ok: true });
+  });
+
+  app.post('/__lab/profile/stop', async (req: Request, res: Response) => {
+    const kinds = profileKinds(req, res);
+    if (!kinds) return;
+    res.json({ handler: handlerName, ...(await profiler.stop(kinds)) });
   });
 
   app.use((req: Request, res: Response) => {
@@ -115,5 +156,13 @@ export function createApp(options: CreateAppOptions): LabApp {
     res.status(500).json({ error: message });
   });
 
-  return { app, metrics, path, close: () => metrics.close() };
+  return {
+    app,
+    metrics,
+    path,
+    close: () => {
+      metrics.close();
+      profiler.close();
+    },
+  };
 }

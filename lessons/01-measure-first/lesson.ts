@@ -46,7 +46,7 @@ export const lesson: Lesson = {
   ],
   // The top point is far past saturation on purpose: there the law gives way to the ceiling.
   load: { connections: 1000, duration: 5, warmup: 1 },
-  profile: false,
+  profile: 'none',
   measureCeiling: false,
   ceilingVariant: 'trivial',
   equivalentAnswers: false,

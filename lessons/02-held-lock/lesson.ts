@@ -42,7 +42,7 @@ export const lesson: Lesson = {
   ],
   // Warm up with few connections: 100 connections queued on a held lock take 100 × dbMs to drain.
   load: { connections: 100, duration: 8, warmup: 2, warmupConnections: (connections) => Math.min(connections, 10) },
-  profile: false,
+  profile: 'none',
   measureCeiling: true,
   equivalentAnswers: true,
   theory: ({ params, connections, thinkTimeMs }) => {

@@ -49,7 +49,7 @@ export const lesson: Lesson = {
   ],
   // CPU-bound on one event loop: more connections only queue; one shows the per-request cost.
   load: { connections: 1, duration: 8, warmup: 2 },
-  profile: true,
+  profile: 'both',
   measureCeiling: false,
   equivalentAnswers: true,
   theory: ({ params, connections }) => ({

@@ -65,7 +65,7 @@ export const lesson: Lesson = {
   // autocannon below 80% of a core while the cached map serves ~2,500 req/s of files.
   load: { connections: 4, duration: 10, warmup: 2 },
   // The slow variant waits, it does not compute: its flame graph would be nearly empty.
-  profile: false,
+  profile: 'none',
   measureCeiling: false,
   equivalentAnswers: true,
   theory: ({ params, connections, thinkTimeMs }) => {

@@ -7,7 +7,7 @@ const heldLock = findLesson(2)!;
 describe('runner flags', () => {
   it('takes the lesson defaults, and --quick shortens only time', () => {
     const normal = resolveRunOptions(parseCliArgs(['2']), heldLock);
-    expect(normal).toMatchObject({ duration: 8, warmup: 2, connections: 100, flamegraph: true, params: { dbMs: 50 } });
+    expect(normal).toMatchObject({ duration: 8, warmup: 2, connections: 100, profile: 'none', params: { dbMs: 50 } });
     const quick = resolveRunOptions(parseCliArgs(['2', '--quick']), heldLock);
     expect(quick).toMatchObject({ duration: 2, warmup: 1, rounds: 2, connections: 100, quick: true });
     expect(normal.rounds).toBe(3);
@@ -52,6 +52,14 @@ describe('runner flags', () => {
   });
 
   it('turns flame graphs off under clinic (one profiler at a time)', () => {
-    expect(resolveRunOptions(parseCliArgs(['3', '--clinic', 'doctor']), findLesson(3)!).flamegraph).toBe(false);
+    expect(resolveRunOptions(parseCliArgs(['3', '--clinic', 'doctor']), findLesson(3)!).profile).toBe('none');
+  });
+
+  it('reads --profile, treats --no-flamegraph as none, and refuses the two at odds', () => {
+    expect(resolveRunOptions(parseCliArgs(['3', '--profile', 'cpu']), findLesson(3)!).profile).toBe('cpu');
+    expect(resolveRunOptions(parseCliArgs(['2', '--profile', 'alloc']), findLesson(2)!).profile).toBe('alloc');
+    expect(resolveRunOptions(parseCliArgs(['3', '--no-flamegraph']), findLesson(3)!).profile).toBe('none');
+    expect(() => parseCliArgs(['3', '--no-flamegraph', '--profile', 'both'])).toThrow(/cannot go with `--profile both`/);
+    expect(() => parseCliArgs(['3', '--profile', 'heap'])).toThrow(/one of cpu, alloc, both, none/);
   });
 });

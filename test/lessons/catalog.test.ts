@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../core/paths.js';
 import { fetchAnswers, findMismatch } from '../../lab/equivalence.js';
-import { runProfiles } from '../../core/lesson.js';
+import { resolveProfile } from '../../core/lesson.js';
 import { findLesson, lessons } from '../../lessons/catalog.js';
 import { locustfileFor } from '../../loadtests/drivers.js';
 import { LOCUSTFILES_DIR } from '../../loadtests/locust-driver.js';
@@ -64,11 +64,14 @@ describe('slow and fast variants compute the same answer', () => {
 });
 
 describe('profiling by lesson', () => {
-  it('lesson 5 profiles by default but not with --quick; lesson 3 profiles in both; --no-flamegraph always wins', () => {
+  it('each lesson names its default; lesson 5 drops its profile in --quick; --profile always wins', () => {
     const find = findLesson;
-    expect(runProfiles(find(5)!, { flamegraph: true, quick: false })).toBe(true);
-    expect(runProfiles(find(5)!, { flamegraph: true, quick: true })).toBe(false);
-    expect(runProfiles(find(3)!, { flamegraph: true, quick: true })).toBe(true);
-    expect(runProfiles(find(3)!, { flamegraph: false, quick: false })).toBe(false);
+    expect(resolveProfile(find(3)!, null, false)).toBe('both');
+    expect(resolveProfile(find(3)!, null, true)).toBe('both');
+    expect(resolveProfile(find(5)!, null, false)).toBe('cpu');
+    expect(resolveProfile(find(5)!, null, true)).toBe('none');
+    expect(resolveProfile(find(5)!, 'alloc', true)).toBe('alloc');
+    expect(resolveProfile(find(3)!, 'none', false)).toBe('none');
+    expect(resolveProfile(find(2)!, null, false)).toBe('none');
   });
 });

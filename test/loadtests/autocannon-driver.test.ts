@@ -18,7 +18,7 @@ function asVariant(result: Awaited<ReturnType<typeof autocannonDriver.run>>): Va
     name: 'probe', variant: 'probe', path: '/', mix: null, connections: 4, rps: result.rps, requests: result.requests,
     errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, bytesPerSec: result.bytesPerSec,
     latencyMs: result.latencyMs, cpuMsPerRequest: null, gcMsPerRequest: null, allocBytesPerRequest: null, lockWait: null, workPerRequest: {}, memory: null,
-    generatorCpuPct: result.generatorCpuPct, generatorWarnings: result.generatorWarnings, profiler: null, flamegraph: null, topFrames: [], reports: {}, drained: true,
+    generatorCpuPct: result.generatorCpuPct, generatorWarnings: result.generatorWarnings, profiler: null, flamegraph: null, topFrames: [], allocFrames: null, reports: {}, drained: true,
     rounds: [], spread: { rpsMin: result.rps, rpsMax: result.rps }, serverCpuPct: 0,
   };
 }
