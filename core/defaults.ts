@@ -73,6 +73,8 @@ export const TIMING = {
   plainProgressEverySec: 2,
   /** How often a server samples memory for its peaks: often enough to see a burst of file buffers. */
   memorySampleMs: 50,
+  /** The server's timeline (lock queue, lock wait, in flight): one sample per interval of a window. */
+  timelineSampleMs: 100,
   /** A lesson-4 variant gives up on its upstream after this long. */
   upstreamFetchTimeoutMs: 5_000,
   /** A gallery temp file older than this is a leftover, not another runner's write in progress. */

@@ -78,7 +78,11 @@ ${legend(diff)}
 <p class="files">Width: the frame's average share of ${UNIT_WORD[diff.unit]} on the two sides (each side normalised to its own total: ${formatAmount(diff.sumSubject, diff.unit)} for ${escapeHtml(diff.subject)}, ${formatAmount(diff.sumBaseline, diff.unit)} for ${escapeHtml(diff.baseline)}). Labels end with the frame's own share on each side. Raw counts for flamegraph.pl or inferno: <a href="${encodeURI(folded)}">${escapeHtml(folded)}</a> (first count ${escapeHtml(diff.baseline)}, second ${escapeHtml(diff.subject)}).</p>
 </section>`);
   }
-  if (diffs.length === 0) sections.push('<p class="note">No differential view in this run: it needs two profiled points (run it with <code>--profile both</code>).</p>');
+  const profiled = input.variants.some((v) => v.cpu || v.alloc || v.zeroX);
+  const chartSections = input.charts.map((chart) => `<section class="chart"><h2>${escapeHtml(chart.title)}</h2>${chart.svg}<p class="note">${escapeHtml(chart.caption)}</p></section>`);
+  // Without profiles, the charts are what the page is for: they come first.
+  if (!profiled) sections.push(...chartSections);
+  if (diffs.length === 0) sections.push('<p class="note">No differential view in this run: it needs two profiled points (<code>--profile cpu</code>, <code>alloc</code> or <code>both</code>).</p>');
 
   const variantBlocks = input.variants.map((variant, index) => {
     const parts: string[] = [];
@@ -99,22 +103,20 @@ ${legend(diff)}
     ? `<div class="tabs" role="tablist">${variantBlocks.map((b, i) => `<button role="tab" data-tab="${i}"${i === 0 ? ' aria-selected="true"' : ''}>${escapeHtml(b.label)}</button>`).join('')}</div>
 ${variantBlocks.map((b, i) => `<div class="tab" data-panel="${i}"${i === 0 ? '' : ' hidden'}><h3 class="variant">${escapeHtml(b.label)}</h3>${b.html}</div>`).join('\n')}`
     : variantBlocks.map((b) => `<div class="variant-block"><h3 class="variant">${escapeHtml(b.label)}</h3>${b.html}</div>`).join('\n');
-  sections.push(`<section id="variants"><h2>Each variant's own graphs</h2>
+  if (profiled) sections.push(`<section id="variants"><h2>Each variant's own graphs</h2>
 <p class="note">Width is the share of the variant's samples or bytes; the redder a frame, the more of them it has itself (self), at its top edge. Click a frame to zoom in, click the bottom bar to zoom out; rest the pointer on a frame for its numbers.</p>
 ${variantsHtml}</section>`);
 
   const { header, rows } = tableCells(record, input.lesson);
-  const profiled = profiledFiguresNote(record);
+  const profiledNote = profiledFiguresNote(record);
   sections.push(`<section id="figures"><h2>The run's figures</h2>
 <table><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>
 ${rows.map((row) => `<tr>${row.map((c, i) => `<td${i === 0 ? '' : ' class="num"'}>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n')}</table>
-${profiled ? `<p class="note">${escapeHtml(profiled)}</p>` : ''}
+${profiledNote ? `<p class="note">${escapeHtml(profiledNote)}</p>` : ''}
 <p class="verdict">${escapeHtml(verdictLine(record))}</p>
 ${record.comparison.notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join('\n')}
 </section>`);
-  for (const chart of input.charts) {
-    sections.push(`<section class="chart"><h2>${escapeHtml(chart.title)}</h2>${chart.svg}<p class="note">${escapeHtml(chart.caption)}</p></section>`);
-  }
+  if (profiled) sections.push(...chartSections);
 
   const title = `lesson ${record.lesson.id} · ${record.lesson.title}`;
   return `<!doctype html>
@@ -123,7 +125,7 @@ ${record.comparison.notes.map((note) => `<p class="note">${escapeHtml(note)}</p>
 <style>${PAGE_CSS}</style></head>
 <body>
 <header><h1>${escapeHtml(title)} <small>run ${escapeHtml(record.runId)}</small></h1>
-<p class="verdict">${escapeHtml(verdictLine(record))} · <a href="#variants">each variant</a> · <a href="#figures">figures</a> · <a href="../../index.html">all runs</a></p></header>
+<p class="verdict">${escapeHtml(verdictLine(record))}${profiled ? ' · <a href="#variants">each variant</a>' : ''} · <a href="#figures">figures</a> · <a href="../../index.html">all runs</a></p></header>
 <pre id="page-errors" hidden></pre>
 ${sections.join('\n')}
 <script type="application/json" id="graph-data">${JSON.stringify(graphs).replaceAll('<', '\\u003c')}</script>

@@ -4,6 +4,7 @@ import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { flamegraphsDir, hotpathHome, pad2, projectRoot, safeFileName } from '../core/paths.js';
 import type { Lesson } from '../core/lesson.js';
+import { chartsFor } from './charts.js';
 import { comparePage, escapeHtml, type ComparePageInput, type PageDiff, type VariantGraphs } from './compare-page.js';
 import type { PointProfiles } from './measure-point.js';
 import { diffTrees, toDiffFolded } from './profile-diff.js';
@@ -99,21 +100,24 @@ export function runGalleryDir(lessonId: number, runId: string): string {
 export async function writeGalleryIndex(): Promise<string> {
   const records = await readAllRecords();
   const rows = records
-    .filter((record) => record.variants.some((variant) => variant.flamegraph))
+    .filter((record) => record.compareFlamegraphs || record.variants.some((variant) => variant.flamegraph))
     .map((record) => {
       const links = record.variants
         .filter((variant) => variant.flamegraph)
-        .map((variant) => `<a href="${encodeURI(linkFromGallery(variant.flamegraph as string))}">${escapeHtml(variant.name)}</a>`)
-        .join(' · ');
-      const compare = record.compareFlamegraphs ? ` · <a href="${encodeURI(linkFromGallery(record.compareFlamegraphs))}"><b>side by side</b></a>` : '';
-      return `<tr><td>${record.lesson.id}</td><td>${escapeHtml(record.lesson.title)}</td><td>${escapeHtml(record.runId)}</td><td>${verdictWords(record)}</td><td>${links}${compare}</td></tr>`;
+        .map((variant) => `<a href="${encodeURI(linkFromGallery(variant.flamegraph as string))}">${escapeHtml(variant.name)}</a>`);
+      const compare = record.compareFlamegraphs ? `<a href="${encodeURI(linkFromGallery(record.compareFlamegraphs))}"><b>compare</b></a>` : '';
+      // The run's first chart, small: lesson 1's law and ceiling, a lock lesson's queue.
+      const chart = chartsFor(record)[0];
+      const thumbnail = chart ? chart.svg.replace(/ width="\d+" height="\d+"/, ' width="320" height="150"') : '';
+      return `<tr><td>${record.lesson.id}</td><td>${escapeHtml(record.lesson.title)}</td><td>${escapeHtml(record.runId)}</td><td>${verdictWords(record)}</td>` +
+        `<td>${[compare, ...links].filter(Boolean).join(' · ')}</td><td>${thumbnail}</td></tr>`;
     });
   const body = rows.length
-    ? `<table><tr><th>lesson</th><th>title</th><th>run</th><th>verdict</th><th>flame graphs</th></tr>${rows.join('\n')}</table>`
-    : '<p>No flame graphs yet: run <code>npm run lesson:3</code>.</p>';
+    ? `<table><tr><th>lesson</th><th>title</th><th>run</th><th>verdict</th><th>pages: compare, then each variant's 0x graph</th><th>chart</th></tr>${rows.join('\n')}</table>`
+    : '<p>No profiles or charts yet: run <code>npm run lesson:3</code>.</p>';
   const file = path.join(flamegraphsDir(), 'index.html');
   await mkdir(flamegraphsDir(), { recursive: true });
-  await writeFileAtomic(file, page('hotpath · flame graphs', `<style>td,th{padding:4px 10px;text-align:left}</style>${body}`));
+  await writeFileAtomic(file, page('hotpath · runs with pictures', `<style>td,th{padding:4px 10px;text-align:left;vertical-align:top}svg text{font-size:12px;font-family:system-ui,sans-serif}</style>${body}`));
   return file;
 }
 

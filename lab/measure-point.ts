@@ -297,6 +297,7 @@ function roundRecord(load: LoadResult, before: LabMetricsSnapshot, after: LabMet
     generatorCpuPct: round(load.generatorCpuPct, 1),
     generatorWarnings: load.generatorWarnings,
     drained,
+    timeline: after.timeline ?? null,
   };
 }
 

@@ -48,7 +48,8 @@ function diffNode(a: ProfileNode | undefined, b: ProfileNode | undefined): DiffN
   const nameA = a ? frameLabel(a) : null;
   const nameB = b ? frameLabel(b) : null;
   // The handlers: named by the subject's, with the baseline's function beside it.
-  const name = nameA === null ? (nameB as string) : nameB === null || nameB === nameA ? nameA : `${nameA} (⇄ ${b!.functionName})`;
+  const sameFunction = a && b && a.functionName === b.functionName;
+  const name = nameA === null ? (nameB as string) : nameB === null || sameFunction ? nameA : `${nameA} (⇄ ${b!.functionName})`;
   const keys = new Set([...(a?.children.keys() ?? []), ...(b?.children.keys() ?? [])]);
   const children = [...keys].map((key) => diffNode(a?.children.get(key), b?.children.get(key)));
   return {

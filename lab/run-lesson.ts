@@ -14,6 +14,7 @@ import { createDriver, thinkTimeMs } from '../loadtests/drivers.js';
 import type { LoadDriver } from '../loadtests/load-driver.js';
 import { TRIVIAL_PATH, variantPath } from '../server/app.js';
 import { buildRecord } from './build-record.js';
+import { chartsFor } from './charts.js';
 import { fetchAnswers, findMismatch } from './equivalence.js';
 import { publishRun, runGalleryDir, writeGalleryIndex, type PublishedRun } from './gallery.js';
 import { closePoint, measureRound, startPoint, unfinishedPoint, warmPoint, type OpenPoint, type OpenPointInput, type PointResult, type RunIo } from './measure-point.js';
@@ -226,10 +227,11 @@ async function publishRunGraphs(record: RunRecord, lesson: Lesson, points: reado
   const toPublish = points.map((p) => ({ label: p.record.name, graphHtml: p.graphHtml, profiles: p.profiles }));
   const published: PublishedRun = { dir: runGalleryDir(record.lesson.id, record.runId), zeroX: new Map(), heapProfiles: new Map(), diffs: [], comparePage: null };
   const notes: string[] = [];
-  const anything = toPublish.some((p) => p.graphHtml || p.profiles.cpu || p.profiles.alloc);
+  const charts = chartsFor(record);
+  const anything = charts.length > 0 || toPublish.some((p) => p.graphHtml || p.profiles.cpu || p.profiles.alloc);
   if (anything) {
     try {
-      await publishRun(record, lesson, toPublish, [], published);
+      await publishRun(record, lesson, toPublish, charts, published);
     } catch (error) {
       const left = toPublish.filter((p) => p.graphHtml && existsSync(p.graphHtml)).map((p) => relativeToRoot(p.graphHtml as string));
       notes.push(`the profiles could not all be published to the gallery (${(error as Error).message})` +

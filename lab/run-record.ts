@@ -6,6 +6,7 @@ import type { Params } from '../core/params.js';
 import type { Outcome } from '../core/checks.js';
 import type { PointFigures, RoundFigures } from '../core/verdict.js';
 import type { DriverName, ProfileChoice } from '../core/run-options.js';
+import type { Timeline } from '../server/timeline.js';
 import type { ProfilerName } from './server-process.js';
 import type { TopFrame } from './top-frames.js';
 
@@ -25,6 +26,8 @@ export interface RoundRecord extends RoundFigures {
   generatorWarnings: string[];
   /** Whether the server had no request in flight when the round began. */
   drained: boolean;
+  /** The server's timeline over the window (in flight, lock queue, lock wait); null when not instrumented. */
+  timeline?: Timeline | null;
 }
 
 export interface VariantRecord extends PointFigures {

@@ -5,6 +5,7 @@ import { PerformanceObserver, monitorEventLoopDelay, type IntervalHistogram } fr
 import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { TIMING } from '../core/defaults.js';
 import { LockWaitStats, type LockWaitSnapshot } from './lock-wait.js';
+import { TimelineSampler, type Timeline } from './timeline.js';
 import { WorkCounters } from './work-counters.js';
 
 
@@ -29,6 +30,8 @@ export interface LabMetricsSnapshot {
   requests: { completed: number; inFlight: number };
   lock: LockWaitSnapshot | null;
   counters: Record<string, number>;
+  /** Sampled since the last reset (the window's start): in flight, lock queue and wait. */
+  timeline: Timeline | null;
 }
 
 export class LabMetrics {
@@ -47,6 +50,7 @@ export class LabMetrics {
   #heapUsedAtStart = 0;
   #collectedBytes = 0;
   #loopDelay: IntervalHistogram | null = null;
+  #timeline: TimelineSampler | null = null;
 
   constructor(options: { instrumented: boolean }) {
     this.instrumented = options.instrumented;
@@ -64,6 +68,8 @@ export class LabMetrics {
       this.#loopDelay = monitorEventLoopDelay({ resolution: 10 });
       this.#loopDelay.enable();
       this.#memorySampler = setInterval(() => this.#sampleMemory(), TIMING.memorySampleMs).unref();
+      this.#timeline = new TimelineSampler({ intervalMs: TIMING.timelineSampleMs, locks: this.locks, inFlight: () => this.#inFlight });
+      this.#timeline.start();
     }
   }
 
@@ -110,12 +116,14 @@ export class LabMetrics {
       requests: { completed: this.#completed, inFlight: this.#inFlight },
       lock: this.locks.used ? this.locks.snapshot() : null,
       counters: this.counters.snapshot(),
+      timeline: this.#timeline?.snapshot() ?? null,
     };
   }
 
   reset(): void {
     this.#loopDelay?.reset();
     this.locks.reset();
+    this.#timeline?.reset();
     this.#peak = { heapUsedBytes: 0, rssBytes: 0, arrayBuffersBytes: 0 };
     if (this.instrumented) this.#sampleMemory();
   }
@@ -126,6 +134,7 @@ export class LabMetrics {
     this.#gcProfiler = null;
     this.#loopDelay?.disable();
     if (this.#memorySampler) clearInterval(this.#memorySampler);
+    this.#timeline?.stop();
     this.#closed.abort();
   }
 

@@ -18,6 +18,8 @@ export class LockWaitStats {
   #totalWaitNs = 0;
   #waiting = 0;
   #maxQueue = 0;
+  /** Since the start, never reset: the timeline reads differences of these. */
+  #lifetime = { acquisitions: 0, totalWaitNs: 0 };
   // Microsecond resolution: a 5 s wait is 5e6, well inside the histogram's range.
   #waitUs = createHistogram();
 
@@ -38,6 +40,8 @@ export class LockWaitStats {
       const waitedNs = Number(process.hrtime.bigint() - start);
       this.#acquisitions += 1;
       this.#totalWaitNs += waitedNs;
+      this.#lifetime.acquisitions += 1;
+      this.#lifetime.totalWaitNs += waitedNs;
       this.#waitUs.record(Math.max(1, Math.round(waitedNs / 1000)));
     }
   }
@@ -49,6 +53,11 @@ export class LockWaitStats {
       p99Ms: this.#acquisitions > 0 ? this.#waitUs.percentile(99) / 1000 : 0,
       maxQueue: this.#maxQueue,
     };
+  }
+
+  /** Grants and waits since the start (not reset), and how many wait now. */
+  totals(): { acquisitions: number; totalWaitMs: number; waiting: number } {
+    return { acquisitions: this.#lifetime.acquisitions, totalWaitMs: this.#lifetime.totalWaitNs / 1e6, waiting: this.#waiting };
   }
 
   /** Starts a new measurement window; requests still waiting keep counting in the queue. */

@@ -37,7 +37,7 @@ describe('npm run lesson, end to end', { timeout: E2E_TIMEOUT }, () => {
     expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
   });
 
-  it('lesson 3 --quick: two non-empty flame graphs, a side-by-side page and top frames', async () => {
+  it('lesson 3 --quick: 0x graphs, heap profiles, diffs, a compare page, and top CPU and allocating frames', async () => {
     const run = await runCli(['3', '--quick', '--json']);
     const record = JSON.parse(run.stdout) as RunRecord;
     expect(record.variants.map((v) => v.name)).toEqual(['clone-every-round', 'no-clone']);
@@ -54,8 +54,24 @@ describe('npm run lesson, end to end', { timeout: E2E_TIMEOUT }, () => {
     const [clone, noClone] = record.variants as [RunRecord['variants'][number], RunRecord['variants'][number]];
     expect(clone.allocBytesPerRequest).toBeGreaterThan(1_000_000 * 16);
     expect(noClone.allocBytesPerRequest).toBeLessThan(clone.allocBytesPerRequest! / 3);
-    // The handlers are named, and frames are mapped back to the .ts source the learner edits.
-    expect(record.variants[0]?.topFrames.map((f) => f.name).join('\n')).toMatch(/cloneEveryRoundHandler lessons\/03-clone-in-loop\/slow\.ts:\d+:\d+/);
+    // The handlers are named, at their hot line in the .ts source the learner edits (the loop's).
+    const hot = /cloneEveryRoundHandler lessons\/03-clone-in-loop\/slow\.ts:(\d+)/.exec(clone.topFrames.map((f) => f.name).join('\n'));
+    expect(readFileSync(path.join('lessons', '03-clone-in-loop', 'slow.ts'), 'utf8').split('\n')[Number(hot?.[1]) - 1]).toContain('slice().reverse()');
+    expect(clone.topFramesFrom).toBe('windows');
+    // The allocation pass: the clone's bytes under slice, called from its handler; files beside the page.
+    expect(clone.allocFrames![0]!.name).toMatch(/^slice \[built-in\] ← cloneEveryRoundHandler lessons\/03-clone-in-loop\/slow\.ts:\d+$/);
+    expect(clone.allocFrames![0]!.pct).toBeGreaterThan(50);
+    expect(noClone.allocFrames!.some((f) => f.name.startsWith('slice [built-in] ← noCloneHandler'))).toBe(false);
+    // The pass allocates as the rounds did (array built-ins not inlined moves bytes between frames, not their amount).
+    expect(clone.allocPass!.allocBytesPerRequest! / clone.allocBytesPerRequest!).toBeGreaterThan(0.8);
+    expect(clone.allocPass!.allocBytesPerRequest! / clone.allocBytesPerRequest!).toBeLessThan(1.25);
+    for (const variant of record.variants) expect(JSON.parse(readFileSync(path.resolve(variant.allocProfile!), 'utf8')).head.children.length).toBeGreaterThan(0);
+    expect(record.diffs!.map((d) => `${d.kind} ${d.subject} ${d.baseline}`).sort()).toEqual(['alloc clone-every-round no-clone', 'cpu clone-every-round no-clone']);
+    for (const diff of record.diffs!) {
+      const lines = readFileSync(path.resolve(diff.file), 'utf8').trim().split('\n');
+      expect(lines.length).toBeGreaterThan(5);
+      expect(lines.every((line) => / \d+ \d+$/.test(line))).toBe(true);
+    }
     expect(existsSync(path.resolve(record.compareFlamegraphs!))).toBe(true);
     expect(readFileSync(path.join(run.home, 'flamegraphs', 'index.html'), 'utf8')).toContain(record.runId);
     // 0x's ~17 MB of V8 logs are not kept.
@@ -73,7 +89,7 @@ describe('npm run lesson, end to end', { timeout: E2E_TIMEOUT }, () => {
       expect(record.status).toBe('complete');
       expect(record.variants.every((v) => v.profiler === '0x' && v.flamegraph === null && v.topFrames.length > 0)).toBe(true);
       expect(record.compareFlamegraphs).toBeNull();
-      expect(record.comparison.notes.join('\n')).toMatch(/flame graphs could not all be published to the gallery .*still in the run folder/);
+      expect(record.comparison.notes.join('\n')).toMatch(/profiles could not all be published to the gallery .*still in the run folder/);
       const dir = path.join(home, 'results', 'lesson-03', record.runId);
       expect(JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8'))).toEqual(record);
       // The next run's sweep keeps this finished measurement.

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { findLesson } from '../../lessons/catalog.js';
 import { createApp } from '../../server/app.js';
 import type { LabMetricsSnapshot } from '../../server/lab-metrics.js';
+import type { WindowProfiles } from '../../server/window-profiler.js';
 import { listen, type Listening } from '../helpers/listen.js';
 
 let running: Listening | null = null;
@@ -17,6 +18,36 @@ async function serve(lessonId: number, variantName: string): Promise<Listening &
   running = await listen(app);
   return { ...running, path };
 }
+
+describe('createApp: the runner\'s in-process profiles', () => {
+  it('profiles a marked window: a CPU profile with its edges, a heap profile, and the handler\'s name', async () => {
+    const server = await serve(3, 'clone-every-round');
+    const post = (route: string) => fetch(`${server.url}${route}`, { method: 'POST' });
+    expect((await post('/__lab/profile/start?kinds=cpu,alloc')).status).toBe(200);
+    expect((await post('/__lab/profile/window?edge=open')).status).toBe(200);
+    for (let i = 0; i < 3; i += 1) await (await fetch(`${server.url}${server.path}?iterations=20000`)).text();
+    expect((await post('/__lab/profile/window?edge=close')).status).toBe(200);
+    const stopped = (await (await post('/__lab/profile/stop?kinds=cpu,alloc')).json()) as WindowProfiles & { handler: string };
+    expect(stopped.handler).toBe('cloneEveryRoundHandler');
+    expect(stopped.cpu?.windows).toHaveLength(1);
+    expect(stopped.cpu!.windows[0]!.endUs).toBeGreaterThan(stopped.cpu!.windows[0]!.startUs);
+    expect(stopped.cpu!.nodes.length).toBeGreaterThan(1);
+    // 3 requests × 20,000 copies of 72 bytes: about 4 MB, sampled every 32 KiB on average.
+    expect(stopped.heap!.samples.length).toBeGreaterThan(10);
+  });
+
+  it.each([
+    ['/__lab/profile/start?kinds=heap', /kinds must list cpu and\/or alloc/],
+    ['/__lab/profile/start', /kinds must list/],
+    ['/__lab/profile/stop?kinds=cpu,gpu', /kinds must list/],
+    ['/__lab/profile/window?edge=middle', /edge must be open or close/],
+  ])('answers POST %s with a 400 JSON error', async (route, message) => {
+    const server = await serve(3, 'no-clone');
+    const answer = await fetch(`${server.url}${route}`, { method: 'POST' });
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { error: string }).error).toMatch(message);
+  });
+});
 
 describe('createApp', () => {
   it('serves the variant and counts its requests in /__lab/metrics', async () => {

@@ -1,0 +1,68 @@
+// `npm run screenshots`: the pictures in flamegraphs/README.md, from real runs of the final code.
+// Runs lessons 3, 1, 2 and 5 in a scratch HOTPATH_HOME, opens each compare page in Debian's
+// chromium (playwright-core) at 1400×900, and saves what a learner sees first, plus one full page.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { projectRoot } from '../core/paths.js';
+import type { RunRecord } from './run-record.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const OUT = path.join(projectRoot, 'flamegraphs', 'screenshots');
+
+/** Each shot: a lesson run and what to capture of its compare page. */
+const SHOTS = [
+  { file: 'lesson-03-compare.png', args: ['3'], fullPage: false },
+  { file: 'lesson-03-compare-full.png', args: null, fullPage: true },
+  { file: 'lesson-01-chart.png', args: ['1'], fullPage: false },
+  { file: 'lesson-02-lock-chart.png', args: ['2'], fullPage: false },
+  { file: 'lesson-05-compare.png', args: ['5'], fullPage: false },
+] as const;
+
+async function main(): Promise<void> {
+  if (!existsSync(CHROMIUM)) {
+    console.error(`screenshots: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+    process.exit(2);
+  }
+  const home = mkdtempSync(path.join(os.tmpdir(), 'hotpath-screenshots-'));
+  mkdirSync(OUT, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    let page: string | null = null;
+    for (const shot of SHOTS) {
+      if (shot.args) page = runLesson([...shot.args], home);
+      if (!page) throw new Error(`no compare page for ${shot.file}`);
+      const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await tab.goto(pathToFileURL(page).href);
+      await tab.waitForTimeout(500); // d3 sets labels in a transition
+      await tab.screenshot({ path: path.join(OUT, shot.file), fullPage: shot.fullPage });
+      await tab.close();
+      console.log(`${path.relative(projectRoot, path.join(OUT, shot.file))}  ←  ${path.relative(home, page)}`);
+    }
+  } finally {
+    await browser.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** Runs a lesson with its defaults; returns its compare page. */
+function runLesson(args: string[], home: string): string {
+  console.log(`running lesson ${args.join(' ')} …`);
+  const run = spawnSync(process.execPath, [path.join(projectRoot, 'dist', 'lab', 'cli.js'), ...args, '--json'], {
+    env: { ...process.env, HOTPATH_HOME: home, NO_COLOR: '1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const record = JSON.parse(run.stdout) as RunRecord;
+  console.log(`  run ${record.runId}: ${record.comparison.verdict}`);
+  if (!record.compareFlamegraphs) throw new Error(`lesson ${args[0]} wrote no compare page`);
+  const page = path.isAbsolute(record.compareFlamegraphs) ? record.compareFlamegraphs : path.join(projectRoot, record.compareFlamegraphs);
+  readFileSync(page); // there
+  return page;
+}
+
+await main();
