@@ -2,7 +2,8 @@
 //   1. measured/theory for lessons 1 and 2
 //   2. lesson 3's slow/fast ratio, with its spread over repetitions
 //   3. what /__lab/metrics' instrumentation costs a fast endpoint (on vs off, interleaved)
-//   4. what 0x costs (profiled vs unprofiled, interleaved)
+//   4. what each profiler costs: 0x, V8's CPU sampler, both (a --profile cpu run), the heap sampler of
+//      the allocation pass and its V8 flag alone, on lesson 3's two variants (interleaved; `--only profilers`)
 //   5. the req/s Locust reaches (standalone, 1 and 2 workers) next to autocannon's
 //   6. lessons 4 and 5: slow/fast ratios and MB/s, with their spread over repetitions
 //   7. A/A: each lesson's key point against itself, the noise its bands must allow (`--only aa`)
@@ -15,9 +16,9 @@ import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { TIMING } from '../core/defaults.js';
+import { ALLOC_PASS, TIMING } from '../core/defaults.js';
 import type { Lesson, PlannedPoint } from '../core/lesson.js';
-import { projectRoot } from '../core/paths.js';
+import { projectRoot, safeFileName } from '../core/paths.js';
 import { closePoint, measureRound, openPoint, type OpenPointInput, type PointResult, type RunIo } from '../lab/measure-point.js';
 import { parseCliArgs, resolveRunOptions } from '../lab/options.js';
 import { runLesson } from '../lab/run-lesson.js';
@@ -29,11 +30,12 @@ import { autocannonDriver } from '../loadtests/autocannon-driver.js';
 import type { LoadDriver } from '../loadtests/load-driver.js';
 import { createLocustDriver } from '../loadtests/locust-driver.js';
 import { findLocust } from '../loadtests/locust-install.js';
+import type { ProfileKind } from '../server/window-profiler.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' }, lessons: { type: 'string' } } });
 /** `--lessons 1,3`: the lessons the aa and time sections run (default all). */
 const lessonFilter = values.lessons?.split(',').map(Number) ?? null;
-const SECTIONS = ['theory', 'clone', 'metrics', '0x', 'locust', 'site', 'aa', 'time', 'backlog'] as const;
+const SECTIONS = ['theory', 'clone', 'metrics', 'profilers', 'locust', 'site', 'aa', 'time', 'backlog'] as const;
 const only = values.only?.split(',') ?? [...SECTIONS];
 const unknownSection = only.find((name) => !(SECTIONS as readonly string[]).includes(name));
 if (unknownSection) {
@@ -117,13 +119,22 @@ interface Measured {
   valid: boolean;
 }
 
+/** How the bench runs a server: its profiler, in-process profiles, node flags, environment, load driver. */
+interface Setting {
+  profiler: '0x' | null;
+  windowProfile?: readonly ProfileKind[];
+  nodeFlags?: readonly string[];
+  env?: Record<string, string>;
+  driver?: LoadDriver;
+}
+
 /** Measures one endpoint in a fresh server, `reps` times for each setting, settings interleaved. */
 async function interleaved(
   lessonId: number,
   variant: string,
   pathWithQuery: string,
   connections: number,
-  settings: Record<string, { profiler: '0x' | null; env?: Record<string, string>; driver?: LoadDriver }>,
+  settings: Record<string, Setting>,
   repetitions = reps,
 ): Promise<Record<string, Measured[]>> {
   const runs: Record<string, Measured[]> = Object.fromEntries(Object.keys(settings).map((name) => [name, []]));
@@ -132,7 +143,8 @@ async function interleaved(
       const result = await measureOnce(seconds, {
         lessonId, warmup: 1, clinic: null, verbose: false, serverEnv: setting.env, io,
         driver: setting.driver ?? autocannonDriver, runDir: mkdtempSync(path.join(scratch, 'run-')), timeoutSec: TIMING.minRequestTimeoutSec,
-        point: { label: `${variant}-${name}`, variant, connections }, pathWithQuery, profiler: setting.profiler,
+        point: { label: `${variant}-${safeFileName(name)}`, variant, connections }, pathWithQuery, profiler: setting.profiler,
+        windowProfile: setting.windowProfile, nodeFlags: setting.nodeFlags,
         warmupConnections: connections,
       });
       runs[name]!.push({ rps: result.record.rps, cpuMsPerRequest: result.record.cpuMsPerRequest, generatorCpuPct: result.record.generatorCpuPct, valid: result.record.errors + result.record.non2xx === 0 });
@@ -167,17 +179,29 @@ async function metricsCost(): Promise<void> {
   say(`  server CPU µs/request: off ${f1(offCpu)} (${spread(cpuUs('off'), 1)}) · on ${f1(onCpu)} (${spread(cpuUs('on'), 1)}) · cost ${((onCpu / offCpu - 1) * 100).toFixed(1)}%`);
 }
 
-async function zeroXOverhead(): Promise<void> {
-  const runs = await interleaved(3, 'no-clone', '/lessons/3/no-clone?iterations=1000000', 1, {
+/**
+ * Each profiler's cost on lesson 3 (1 connection, its default 1,000,000 rounds): req/s against the
+ * same variant unprofiled, settings interleaved. The allocation pass's figures are not the
+ * verdict's, but its cost says how long the pass takes to gather its samples.
+ */
+async function profilerCosts(): Promise<void> {
+  const settings: Record<string, Setting> = {
     plain: { profiler: null },
     '0x': { profiler: '0x' },
-  });
-  const plainRps = runs.plain!.map((run) => run.rps);
-  const profiledRps = runs['0x']!.map((run) => run.rps);
-  const plain = median(plainRps);
-  const profiled = median(profiledRps);
-  say(`0x overhead on lesson 3 no-clone (1 connection, ${reps} interleaved runs each):`);
-  say(`  unprofiled ${f1(plain)} req/s (${spread(plainRps, 1)}) · under 0x ${f1(profiled)} req/s (${spread(profiledRps, 1)}) · profiled/unprofiled ${(profiled / plain).toFixed(2)}`);
+    'V8 CPU sampler': { profiler: null, windowProfile: ['cpu'] },
+    '0x + CPU sampler (--profile cpu)': { profiler: '0x', windowProfile: ['cpu'] },
+    'inlining flag alone': { profiler: null, nodeFlags: ALLOC_PASS.nodeFlags },
+    'heap sampler + flag (allocation pass)': { profiler: null, windowProfile: ['alloc'], nodeFlags: ALLOC_PASS.nodeFlags },
+  };
+  for (const variant of ['clone-every-round', 'no-clone']) {
+    const runs = await interleaved(3, variant, `/lessons/3/${variant}?iterations=1000000`, 1, settings);
+    const plain = median(runs.plain!.map((run) => run.rps));
+    say(`profilers on lesson 3 ${variant} (1 connection, ${reps} interleaved runs each; ranges that overlap are no measured difference):`);
+    for (const [name, measured] of Object.entries(runs)) {
+      const rps = measured.map((run) => run.rps);
+      say(`  ${name.padEnd(38)} ${f1(median(rps)).padStart(7)} req/s (${spread(rps, 1)})${name === 'plain' ? '' : ` · ${(median(rps) / plain).toFixed(2)} of plain`}`);
+    }
+  }
 }
 
 async function locustReach(): Promise<void> {
@@ -351,7 +375,7 @@ const started = Date.now();
 say(`hotpath bench · ${os.availableParallelism()} cpus · node ${process.version} · ${quick ? 'quick' : 'default'} durations · ${reps} repetitions`);
 say();
 const sections: Record<(typeof SECTIONS)[number], () => Promise<void>> = {
-  theory: theoryFigures, clone: cloneRatio, metrics: metricsCost, '0x': zeroXOverhead, locust: locustReach, site: siteRatios, aa: aaSpreads, time: timeBudgets,
+  theory: theoryFigures, clone: cloneRatio, metrics: metricsCost, profilers: profilerCosts, locust: locustReach, site: siteRatios, aa: aaSpreads, time: timeBudgets,
   backlog: backlogEffect,
 };
 const cleanUp = async (): Promise<void> => {

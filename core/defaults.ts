@@ -33,6 +33,8 @@ export const ALLOC_PASS = {
   /** Windows at most, while the pass allocates per request unlike the rounds by more than `tolerance`. */
   attempts: 3,
   tolerance: 0.25,
+  /** Its servers' labels (logs, progress): the measured point's plus this. */
+  labelSuffix: '.alloc',
 } as const;
 
 export const QUICK = { warmup: 1, duration: 2, rounds: 2 } as const;

@@ -17,6 +17,19 @@ export function formatRate(value: number): string {
   return value.toFixed(2);
 }
 
+/** Text for HTML or SVG: the five characters that could open markup or end an attribute, escaped. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** Bytes as the table's KB columns count them (1 KB = 1024 bytes): 741 MB, 12.3 KB, 512 B. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+  if (bytes >= 1024 ** 2) return `${Math.round(bytes / 1024 ** 2)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${Math.round(bytes)} B`;
+}
+
 /** A number for a table cell: thousands separators, sensible decimals, `–` for none. */
 export function cell(value: number | null | undefined, decimals = 1): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';

@@ -37,6 +37,8 @@ export interface RunOptions {
   driver: DriverName;
   /** What to profile: the lesson's default unless `--profile` (or `--no-flamegraph`, none) says. */
   profile: ProfileChoice;
+  /** Whether `profile` is the lesson's default (`lesson`) or was asked for (`flag`). */
+  profileFrom: 'lesson' | 'flag';
   /** The record on stdout, everything human on stderr. */
   json: boolean;
   quick: boolean;

@@ -1,7 +1,8 @@
 // SVG charts drawn from a run record, for the compare page and the gallery (no script, no CDN):
 // req/s against connections with Little's law and the ceiling (lesson 1), and the lock's queue and
 // wait over a measured window (the lock lessons: the off-CPU time a CPU flame graph cannot show).
-import { formatRate } from '../core/format.js';
+import { escapeHtml, formatRate } from '../core/format.js';
+import { thinkTimeMs } from '../loadtests/drivers.js';
 import type { RunRecord } from './run-record.js';
 
 export interface Chart {
@@ -30,7 +31,7 @@ export function lawChart(record: RunRecord): Chart | null {
   const points = record.variants.filter((v) => v.variant === 'sleep');
   const ceiling = record.ceiling ?? null;
   if (typeof sleepMs !== 'number' || points.length < 2 || !ceiling) return null;
-  const thinkMs = record.driver === 'locust' && record.options.locustUser === 'story' ? 500 : 0;
+  const thinkMs = thinkTimeMs({ driver: record.driver, locustUser: record.options.locustUser === 'story' ? 'story' : 'fast' });
   const law = (connections: number): number => (connections * 1000) / (sleepMs + thinkMs);
   const connections = points.map((p) => p.connections);
   const xMin = Math.min(...connections, 1);
@@ -54,8 +55,8 @@ export function lawChart(record: RunRecord): Chart | null {
     ...points.map((p) => {
       const cx = x(p.connections);
       return `<g class="point"><line x1="${cx}" x2="${cx}" y1="${y(p.spread.rpsMin)}" y2="${y(p.spread.rpsMax)}" stroke="#111" stroke-width="2"/>` +
-        `<circle cx="${cx}" cy="${y(p.rps)}" r="4.5" fill="#111"><title>${escapeXml(`${p.name}: ${formatRate(p.rps)} req/s (rounds ${formatRate(p.spread.rpsMin)}–${formatRate(p.spread.rpsMax)})`)}</title></circle>` +
-        `<text x="${cx + 7}" y="${y(p.rps) - 6}">${escapeXml(formatRate(p.rps))}</text></g>`;
+        `<circle cx="${cx}" cy="${y(p.rps)}" r="4.5" fill="#111"><title>${escapeHtml(`${p.name}: ${formatRate(p.rps)} req/s (rounds ${formatRate(p.spread.rpsMin)}–${formatRate(p.spread.rpsMax)})`)}</title></circle>` +
+        `<text x="${cx + 7}" y="${y(p.rps) - 6}">${escapeHtml(formatRate(p.rps))}</text></g>`;
     }),
   ];
   return {
@@ -85,10 +86,10 @@ export function lockChart(record: RunRecord): Chart | null {
       const d = s.samples.filter((sample) => pick(sample) !== null).map((sample, j) => `${j === 0 ? 'M' : 'L'}${x(sample.tMs / 1000).toFixed(1)},${y(pick(sample)!).toFixed(1)}`).join('');
       return `<path d="${d}" fill="none" stroke="${SERIES_COLOURS[i % SERIES_COLOURS.length]}" stroke-width="2"/>`;
     });
-    return `<text x="${MARGIN.left}" y="${top - 8}" font-weight="600">${escapeXml(label)}</text>` +
+    return `<text x="${MARGIN.left}" y="${top - 8}" font-weight="600">${escapeHtml(label)}</text>` +
       `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${top + height}" y2="${top + height}" stroke="#888"/>` +
       `<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${top}" y2="${top + height}" stroke="#888"/>` +
-      `<text x="${MARGIN.left - 6}" y="${top + 10}" text-anchor="end">${escapeXml(whole(max))}</text>` +
+      `<text x="${MARGIN.left - 6}" y="${top + 10}" text-anchor="end">${escapeHtml(whole(max))}</text>` +
       `<text x="${MARGIN.left - 6}" y="${top + height}" text-anchor="end">0</text>` +
       `<text x="${WIDTH - MARGIN.right}" y="${top + height + 14}" text-anchor="end">${tMax.toFixed(1)} s</text>${lines.join('')}`;
   };
@@ -97,7 +98,7 @@ export function lockChart(record: RunRecord): Chart | null {
     panel(MARGIN.top + 14, panelHeight, queueMax, (s) => s.lockQueue, 'requests waiting for the lock'),
     panel(MARGIN.top + panelHeight + 52, panelHeight, waitMax, (s) => s.lockWaitMs, 'mean wait of the requests granted it, ms'),
     `<text x="${(MARGIN.left + WIDTH - MARGIN.right) / 2}" y="${HEIGHT - 4}" text-anchor="middle">seconds into the measured window (last round)</text>`,
-    ...series.map((s, i) => `<text x="${WIDTH - MARGIN.right + 10}" y="${MARGIN.top + 24 + i * 18}" fill="${SERIES_COLOURS[i % SERIES_COLOURS.length]}">${escapeXml(s.name)}</text>`),
+    ...series.map((s, i) => `<text x="${WIDTH - MARGIN.right + 10}" y="${MARGIN.top + 24 + i * 18}" fill="${SERIES_COLOURS[i % SERIES_COLOURS.length]}">${escapeHtml(s.name)}</text>`),
   ];
   const interval = record.variants.find((v) => v.rounds.at(-1)?.timeline)?.rounds.at(-1)?.timeline?.intervalMs ?? 0;
   return {
@@ -115,15 +116,15 @@ interface TimelineSampleLike {
 }
 
 function svg(body: string, label: string): string {
-  return `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeXml(label)}">${body}</svg>`;
+  return `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(label)}">${body}</svg>`;
 }
 
 function axes(x: (v: number) => number, y: (v: number) => number, xMin: number, xMax: number, yMin: number, yMax: number, xLabel: string, yLabel: string): string {
   const parts = [
     `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${HEIGHT - MARGIN.bottom}" y2="${HEIGHT - MARGIN.bottom}" stroke="#888"/>`,
     `<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${HEIGHT - MARGIN.bottom}" stroke="#888"/>`,
-    `<text x="${(MARGIN.left + WIDTH - MARGIN.right) / 2}" y="${HEIGHT - 6}" text-anchor="middle">${escapeXml(xLabel)}</text>`,
-    `<text transform="translate(14 ${(MARGIN.top + HEIGHT - MARGIN.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text>`,
+    `<text x="${(MARGIN.left + WIDTH - MARGIN.right) / 2}" y="${HEIGHT - 6}" text-anchor="middle">${escapeHtml(xLabel)}</text>`,
+    `<text transform="translate(14 ${(MARGIN.top + HEIGHT - MARGIN.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(yLabel)}</text>`,
   ];
   for (const tick of decades(xMin, xMax)) parts.push(`<text x="${x(tick)}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${whole(tick)}</text>`);
   for (const tick of decades(yMin, yMax)) {
@@ -155,6 +156,3 @@ function linearScale(d0: number, d1: number, r0: number, r1: number): (v: number
   return (v) => r0 + ((v - d0) / (d1 - d0 || 1)) * (r1 - r0);
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}

@@ -7,7 +7,8 @@ import type { Lesson } from '../core/lesson.js';
 import { changeOf, selfShareDelta, share, type Change, type DiffNode, type ProfileDiff } from './profile-diff.js';
 import { frameLabel, totalOf, type ProfileNode, type ProfileTree, type ProfileUnit } from './profile-tree.js';
 import { flamegraphScripts } from './flamegraph-assets.js';
-import { formatBytes, profiledFiguresNote, tableCells } from './report.js';
+import { escapeHtml, formatBytes } from '../core/format.js';
+import { profiledFiguresNote, tableCells } from './report.js';
 import type { RunRecord } from './run-record.js';
 
 export interface VariantGraphs {
@@ -248,9 +249,6 @@ function parseHex(colour: string): number[] {
   return [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
 
 const PAGE_CSS = `
 body{font-family:system-ui,sans-serif;margin:0 16px 32px;color:#1b1b1b;max-width:1600px}

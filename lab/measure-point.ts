@@ -15,7 +15,7 @@ import { cpuprofileToTopFrames } from './cpuprofile-to-top-frames.js';
 import { flamegraphHtmlToTopFrames } from './flamegraph-html-to-top-frames.js';
 import type { HeapProfile, ProfileKind } from '../server/window-profiler.js';
 import { fetchMetrics, markProfileWindow, perRequestCosts, resetMetrics, startProfiling, stopProfiling, waitForDrain } from './lab-client.js';
-import { cpuProfileToTree, heapProfileToTree, mergeTrees, topSelfFrames, type ProfileTree } from './profile-tree.js';
+import { cpuProfileToTree, heapProfileToTree, mergeTrees, topSelfFrames, totalOf, type ProfileTree } from './profile-tree.js';
 import { summarizeRounds } from './rounds.js';
 import type { RoundRecord, VariantRecord } from './run-record.js';
 import { lessonServerArgs, startServer, type ProfilerName, type ServerHandle } from './server-process.js';
@@ -85,6 +85,8 @@ export interface OpenPoint {
   readonly logFile: string;
   readonly rounds: RoundRecord[];
   readonly windows: { cpu: ProfileTree[]; alloc: ProfileTree[]; heap: HeapProfile | null };
+  /** Set when the server's profiler failed: the point goes on unprofiled (a profile costs its picture, not the run). */
+  profilingFailed?: string;
 }
 
 export interface RoundInput {
@@ -139,7 +141,7 @@ export async function warmPoint(open: OpenPoint): Promise<OpenPoint> {
   // V8's CPU profiler names only code compiled while a profile runs: a handler optimized during an
   // unprofiled warm-up had its samples charged to its caller (runMicrotasks, 78% of lesson 3's
   // clone). So one profile runs from before the warm-up to the end; rounds mark their windows in it.
-  if (input.windowProfile?.includes('cpu')) await startProfiling(server.port, ['cpu']);
+  if (input.windowProfile?.includes('cpu')) await tryProfiling(open, () => startProfiling(server.port, ['cpu']));
   if (input.warmup <= 0) return open;
   try {
     await runWithProgress(input.io, input.driver, input.point.label, 'warm-up', {
@@ -166,6 +168,7 @@ export async function measureRound(open: OpenPoint, slot: RoundInput): Promise<R
   const fallback = await fetchMetrics(server.port);
   let before: LabMetricsSnapshot | null = null;
   const phase = slot.phase ?? (slot.of > 1 ? `round ${slot.index}/${slot.of}` : 'measure');
+  const profiling = (): boolean => (input.windowProfile ?? []).length > 0 && open.profilingFailed === undefined;
   const kinds = input.windowProfile ?? [];
   const load = await runWithProgress(io, input.driver, point.label, phase, {
     ...open.target,
@@ -177,25 +180,41 @@ export async function measureRound(open: OpenPoint, slot: RoundInput): Promise<R
       // Lock waits, event-loop delay and memory peaks restart here: the ramp is not in them.
       await resetMetrics(server.port);
       before = await fetchMetrics(server.port);
-      if (kinds.length > 0) {
-        await startProfiling(server.port, kinds);
-        await markProfileWindow(server.port, 'open');
+      if (profiling()) {
+        await tryProfiling(open, async () => {
+          await startProfiling(server.port, kinds);
+          await markProfileWindow(server.port, 'open');
+        });
       }
     },
   }, slot.rampSec);
-  if (kinds.length > 0) {
-    await markProfileWindow(server.port, 'close');
-    if (kinds.includes('alloc')) await keepHeapProfile(open);
-  }
+  if (profiling()) await tryProfiling(open, () => markProfileWindow(server.port, 'close'));
   // Site lessons count work per request (upstream fetches, files opened) when a request starts:
   // let the last requests finish too, so each one's work and its completion are both counted.
   // (Short: at most an upstream round trip. Lesson 2's queue would take seconds, so not there.)
   if (input.mix) await waitForDrain(server.port, 2 * input.timeoutSec * 1000, io.signal);
   const after = await fetchMetrics(server.port);
+  // After the counters: stopping the heap sampler builds its profile in the server, which would
+  // count as the window's allocation.
+  if (profiling() && kinds.includes('alloc')) await tryProfiling(open, () => keepHeapProfile(open));
   throwIfAborted(io.signal);
   const record = roundRecord(load, before ?? fallback, after, drained);
   open.rounds.push(record);
   return record;
+}
+
+/**
+ * Runs a call to the server's profiler; a failure turns profiling off for the point and says so
+ * on the diagnostics line, rather than failing the run (its figures do not need the profile).
+ */
+async function tryProfiling(open: OpenPoint, call: () => Promise<void>): Promise<void> {
+  if (open.profilingFailed !== undefined) return;
+  try {
+    await call();
+  } catch (error) {
+    open.profilingFailed = (error as Error).message;
+    open.input.io.diagnostics(`${open.input.point.label}: profiling turned off (${open.profilingFailed})`);
+  }
 }
 
 /** Stops the heap sampler after a window and keeps its tree (none when the window never opened). */
@@ -220,13 +239,13 @@ export async function closePoint(open: OpenPoint): Promise<PointResult> {
   if ((profiler === '0x' || input.clinic) && !io.signal?.aborted) {
     io.terminal.line(io.terminal.paint('dim', `  ${point.label}: ${profiler === '0x' ? '0x is writing the flame graph' : `clinic ${input.clinic} is writing its report`} (a few seconds)…`));
   }
-  if (input.windowProfile?.includes('cpu') && open.rounds.length > 0 && !io.signal?.aborted) {
+  if (input.windowProfile?.includes('cpu') && open.profilingFailed === undefined && open.rounds.length > 0 && !io.signal?.aborted) {
     // A profile that cannot be read costs its picture (0x's graph still names the top frames).
     await keepCpuProfile(open).catch((error: unknown) => io.diagnostics(`${point.label}: no CPU profile from the server (${(error as Error).message})`));
   }
   // Interrupted, nothing will be published: no need to wait for a profiler to finish.
   const outcome = await server.stop(io.signal?.aborted ? TIMING.abortGraceMs : undefined);
-  const profiles: PointProfiles = { cpu: mergeTrees(open.windows.cpu), alloc: mergeTrees(open.windows.alloc), heap: open.windows.heap };
+  const profiles: PointProfiles = { cpu: nonEmpty(mergeTrees(open.windows.cpu)), alloc: nonEmpty(mergeTrees(open.windows.alloc)), heap: open.windows.heap };
   let topFrames: TopFrame[] = [];
   let topFramesFrom: VariantRecord['topFramesFrom'] = null;
   // The measured windows' own CPU profile names hot lines; 0x's graph covers the server's whole life.
@@ -245,6 +264,11 @@ export async function closePoint(open: OpenPoint): Promise<PointResult> {
   const profiled: ProfilerName | null = outcome.cpuProfile ? 'cpu-prof' : outcome.flamegraphHtml ? '0x' : profiler;
   const allocFrames = profiles.alloc ? topSelfFrames(profiles.alloc, TOP_FRAME_COUNT).map((f) => ({ name: f.name, bytes: f.value, pct: f.pct })) : null;
   return { graphHtml: outcome.flamegraphHtml, profiles, record: pointRecord(open, { profiler: profiled, topFrames, topFramesFrom, reports, allocFrames }) };
+}
+
+/** A tree with nothing in it (no sample inside the windows) is no profile: 0x's frames are then used. */
+function nonEmpty(tree: ProfileTree | null): ProfileTree | null {
+  return tree && totalOf(tree.root) > 0 ? tree : null;
 }
 
 /** A point a failed or interrupted run measured part of: its rounds so far, no profile. */

@@ -8,7 +8,7 @@ import type { ClinicTool, DriverName, LocustUser, ProfileChoice, RunOptions } fr
 import { parseFlags } from './flags.js';
 
 /** Flags as typed, before a lesson is known: the run's switches, and what the lesson resolves. */
-export interface ParsedArgs extends Omit<RunOptions, 'duration' | 'warmup' | 'connections' | 'rounds' | 'params' | 'profile'> {
+export interface ParsedArgs extends Omit<RunOptions, 'duration' | 'warmup' | 'connections' | 'rounds' | 'params' | 'profile' | 'profileFrom'> {
   help: boolean;
   lessonArg: string | undefined;
   /** Unset: the lesson's default (or --quick's). */
@@ -32,6 +32,11 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     throw new HotpathError('E_USAGE', `Expected one lesson number, got \`${positionals.join(' ')}\``);
   }
   const get = <T>(name: string): T | undefined => values.get(name) as T | undefined;
+  const clinic = get<ClinicTool>('clinic') ?? null;
+  const profile = profileFlag(get<ProfileChoice>('profile'), get<boolean>('no-flamegraph') ?? false);
+  if (clinic !== null && profile !== null && profile !== 'none') {
+    throw new HotpathError('E_USAGE', `\`--clinic ${clinic}\` runs each server under its own profiler; it cannot go with \`--profile ${profile}\``);
+  }
   return {
     help: get<boolean>('help') ?? false,
     lessonArg: positionals[0],
@@ -42,11 +47,11 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     driver: get<DriverName>('driver') ?? RUN_DEFAULTS.driver,
     locustWorkers: get<number>('locust-workers') ?? RUN_DEFAULTS.locustWorkers,
     locustUser: get<LocustUser>('locust-user') ?? RUN_DEFAULTS.locustUser,
-    profile: profileFlag(get<ProfileChoice>('profile'), get<boolean>('no-flamegraph') ?? false),
+    profile,
     json: get<boolean>('json') ?? false,
     quick: get<boolean>('quick') ?? false,
     verbose: get<boolean>('verbose') ?? false,
-    clinic: get<ClinicTool>('clinic') ?? null,
+    clinic,
     rawParams: paramPairs(get<string[]>('param') ?? []),
     serve: get<string>('serve') ?? null,
     port: get<number>('port') ?? RUN_DEFAULTS.servePort,
@@ -72,6 +77,7 @@ export function resolveRunOptions(args: ParsedArgs, lesson: Lesson): RunOptions 
     driver: args.driver,
     // A clinic tool runs the server under its own profiler: no second one beside it.
     profile: args.clinic === null ? resolveProfile(lesson, args.profile, args.quick) : 'none',
+    profileFrom: args.profile === null ? 'lesson' : 'flag',
     json: args.json,
     quick: args.quick,
     verbose: args.verbose,

@@ -1,5 +1,5 @@
 // What a run prints: the header, the comparison table, the verdict, the top frames, the paths.
-import { cell } from '../core/format.js';
+import { cell, formatBytes } from '../core/format.js';
 import type { Lesson } from '../core/lesson.js';
 import { relativeToRoot } from '../core/paths.js';
 import { type RunOptions } from '../core/run-options.js';
@@ -96,14 +96,6 @@ export function renderTopFrames(record: RunRecord): string[] {
   return lines;
 }
 
-/** Bytes in the units a reader takes in at a glance: 741 MB, 12.3 KB, 512 B. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} KB`;
-  return `${Math.round(bytes)} B`;
-}
-
 /** Which of the table's figures ran beside a profiler, in one line (null: none did). */
 export function profiledFiguresNote(record: Pick<RunRecord, 'options' | 'variants'>): string | null {
   const profile = record.options.profile ?? (record.options.flamegraph ? 'cpu' : 'none');
@@ -145,7 +137,7 @@ export function printResults(t: Terminal, lesson: Lesson, record: RunRecord, rec
     for (const [name, file] of Object.entries(variant.reports)) t.line(`${t.paint('bold', name)}  ${variant.name}: ${file}`);
   }
   if (gallery) {
-    t.line(`${t.paint('bold', 'graphs')}  ${relativeToRoot(gallery)}${record.compareFlamegraphs ? `  ·  side by side: ${record.compareFlamegraphs}` : ''}`);
+    t.line(`${t.paint('bold', 'graphs')}  ${relativeToRoot(gallery)}${record.compareFlamegraphs ? `  ·  compare: ${record.compareFlamegraphs}` : ''}`);
     t.line(t.paint('dim', '        open in a browser (file://…), e.g. `xdg-open flamegraphs/index.html` or `open` on macOS'));
   }
 }

@@ -68,13 +68,15 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
     lesson.variants.map((variant) => ({ label: variant.name, variant: variant.name, connections: options.connections }));
   const cpu = profilesCpu(options.profile);
   const profiler: ProfilerName | null = cpu ? '0x' : null;
-  if (options.quick && lesson.quickWithoutProfile && lesson.profile !== 'none' && options.profile === 'none') {
+  if (options.profileFrom === 'lesson' && options.quick && lesson.quickWithoutProfile && lesson.profile !== 'none' && options.profile === 'none') {
     t.line(t.paint('dim', '· no profiles in a --quick run of this lesson (its many graphs take longer than the run): run it without --quick, or pass --profile, for them'));
   }
   const query = toQueryString(options.params);
   const notes: string[] = [];
   const opened: OpenPoint[] = [];
   let ceilingPoint: OpenPoint | null = null;
+  const passAbort = new AbortController();
+  let allocation: Promise<Map<string, AllocationProfile>> = Promise.resolve(new Map());
 
   const start = (point: PlannedPoint, pathWithQuery: string, pointProfiler: ProfilerName | null, pass: Partial<OpenPointInput> = {}): Promise<OpenPoint> => {
     const isCeiling = point.label === 'ceiling';
@@ -131,9 +133,21 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
     // Stopped together: 0x writes the graphs side by side, while the allocation pass runs (the
     // verdict reads nothing it measures, and 4 s of 0x's writing is most of the pass).
     const measuredPoints = opened.filter((point) => point !== ceilingPoint);
-    const allocation = profilesAlloc(options.profile) ? profileAllocation(measuredPoints, start, options, notes, io) : Promise.resolve(new Map<string, AllocationProfile>());
+    allocation = profilesAlloc(options.profile)
+      ? profileAllocation(measuredPoints, start, options, notes, { ...io, signal: AbortSignal.any([passAbort.signal, ...(io.signal ? [io.signal] : [])]) })
+      : Promise.resolve(new Map<string, AllocationProfile>());
     const [closed, allocations] = await Promise.all([Promise.all(opened.map((point) => closePoint(point))), allocation]);
     results = closed;
+    for (const [i, result] of results.entries()) {
+      const point = opened[i]!;
+      // With V8's sampler's frames, a missing 0x graph costs only its picture.
+      if (point.input.profiler !== '0x' || result.record.profiler !== '0x' || result.graphHtml || result.profiles.cpu) continue;
+      notes.push(`0x wrote no flame graph for ${point.input.point.label}; measured it again under node --cpu-prof for its top frames, ` +
+        'after the other points: its rounds no longer ran beside theirs, so ratios with it are rounds apart in time');
+      const again = await warmPoint(await start(point.input.point, point.input.pathWithQuery, 'cpu-prof'));
+      await roundsOf(again);
+      results[i] = await closePoint(again);
+    }
     for (const result of results) {
       const found = allocations.get(result.record.name);
       if (!found) continue;
@@ -141,16 +155,10 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
       result.record.allocFrames = found.allocFrames;
       result.record.allocPass = found.allocPass;
     }
-    for (const [i, result] of results.entries()) {
-      const point = opened[i]!;
-      if (point.input.profiler !== '0x' || result.record.profiler !== '0x' || result.graphHtml) continue;
-      notes.push(`0x wrote no flame graph for ${point.input.point.label}; measured it again under node --cpu-prof for its top frames, ` +
-        'after the other points: its rounds no longer ran beside theirs, so ratios with it are rounds apart in time');
-      const again = await warmPoint(await start(point.input.point, point.input.pathWithQuery, 'cpu-prof'));
-      await roundsOf(again);
-      results[i] = await closePoint(again);
-    }
   } catch (error) {
+    // The allocation pass may still be starting servers: stop it first, then everything.
+    passAbort.abort();
+    await allocation.catch(() => {});
     await stopAllServers(); // the upstream too
     // Record what was measured, so the run folder (and its logs) survives the next sweep.
     const aborted = io.signal?.aborted === true;
@@ -212,8 +220,11 @@ async function profileAllocation(
   const quiet: RunIo = { ...io, terminal: new Terminal(new Writable({ write: (_chunk, _encoding, done) => done() })) };
   const pass: OpenPoint[] = [];
   try {
+    // Its own label (`clone-every-round.alloc`): its logs must not mix with the measured server's,
+    // still writing beside it.
     const started = await Promise.allSettled(measured.map((point) =>
-      start(point.input.point, point.input.pathWithQuery, null, { io: quiet, windowProfile: ['alloc'], nodeFlags: ALLOC_PASS.nodeFlags, clinic: null, warmup })));
+      start({ ...point.input.point, label: `${point.input.point.label}${ALLOC_PASS.labelSuffix}` }, point.input.pathWithQuery, null,
+        { io: quiet, windowProfile: ['alloc'], nodeFlags: ALLOC_PASS.nodeFlags, clinic: null, warmup })));
     for (const result of started) if (result.status === 'fulfilled') pass.push(result.value);
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
@@ -235,22 +246,22 @@ async function profileAllocation(
     for (const point of pass) {
       const ratio = allocRatio(point, measured);
       if (ratio !== null && Math.abs(ratio - 1) > ALLOC_PASS.tolerance) {
-        notes.push(`the allocation pass of ${point.input.point.label} allocated ${ratio.toFixed(2)}x what its rounds did per request, after ${ALLOC_PASS.attempts} windows: its allocation profile shows code in another state than the one measured`);
+        notes.push(`the allocation pass of ${point.input.point.label.slice(0, -ALLOC_PASS.labelSuffix.length)} allocated ${ratio.toFixed(2)}x what its rounds did per request, after ${ALLOC_PASS.attempts} windows: its allocation profile shows code in another state than the one measured`);
       }
     }
     const closed = await Promise.all(pass.map((point) => closePoint(point)));
     for (const result of closed) {
-      found.set(result.record.name, {
+      found.set(result.record.name.slice(0, -ALLOC_PASS.labelSuffix.length), {
         alloc: result.profiles.alloc,
         heap: result.profiles.heap,
         allocFrames: result.record.allocFrames,
         allocPass: { requests: result.record.requests, allocBytesPerRequest: result.record.allocBytesPerRequest },
       });
     }
-    t.line(`${t.paint('green', '✓')} allocation profiles: ${closed.map((r) => `${r.record.name} ${r.record.requests} requests`).join(', ')}`);
+    t.line(`${t.paint('green', '✓')} allocation profiles: ${closed.map((r) => `${r.record.name.slice(0, -ALLOC_PASS.labelSuffix.length)} ${r.record.requests} requests`).join(', ')}`);
   } catch (error) {
     await Promise.all(pass.map((point) => point.server.stop(TIMING.abortGraceMs)));
-    if (io.signal?.aborted) throw error;
+    if (quiet.signal?.aborted) throw error;
     notes.push(`the allocation pass failed (${(error as Error).message}): no allocation profiles in this run`);
   }
   return found;
@@ -266,7 +277,7 @@ interface AllocationProfile {
 
 /** A pass point's bytes per request (its last window) over its measured rounds' median; null when either is unknown. */
 function allocRatio(point: OpenPoint, measuredPoints: readonly OpenPoint[]): number | null {
-  const rounds = measuredPoints.find((p) => p.input.point.label === point.input.point.label)?.rounds ?? [];
+  const rounds = measuredPoints.find((p) => `${p.input.point.label}${ALLOC_PASS.labelSuffix}` === point.input.point.label)?.rounds ?? [];
   const measured = summarizeRounds(rounds).allocBytesPerRequest;
   const pass = point.rounds.at(-1)?.allocBytesPerRequest;
   if (measured === null || measured === undefined || pass === null || pass === undefined || measured <= 0) return null;

@@ -27,6 +27,7 @@ export function rankSelfTime(selfByName: ReadonlyMap<string, number>, total: num
 
 const LOCATION = /^(.*?)\s?(file:\/\/)?(\/[^\s:]+\.js):(\d+):(\d+)(.*)$/;
 const maps = new Map<string, SourceMap | null>();
+const sourceLines = new Map<string, string[]>();
 
 /**
  * `noCloneHandler file:///…/dist/lessons/x/fast.js:4:41` → `noCloneHandler lessons/x/fast.ts:8:10`.
@@ -50,7 +51,12 @@ export function displayFrameName(name: string): string {
 export function sourceLine(file: string, line: number): string | null {
   const map = sourceMapOf(file);
   if (!map) return null;
-  const text = readFileSync(file, 'utf8').split('\n')[line - 1] ?? '';
+  let lines = sourceLines.get(file);
+  if (!lines) {
+    lines = readFileSync(file, 'utf8').split('\n');
+    sourceLines.set(file, lines);
+  }
+  const text = lines[line - 1] ?? '';
   const column = Math.max(0, text.search(/\S/)) + 1;
   return mapToSource(file, line, column)?.replace(/:\d+$/, '') ?? null;
 }

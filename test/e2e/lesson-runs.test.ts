@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ALLOC_PASS } from '../../core/defaults.js';
 import { isAlive } from '../../core/proc-stat.js';
 import type { RunRecord } from '../../lab/run-record.js';
 import { sweepLeftovers } from '../../lab/sweep.js';
@@ -63,8 +64,8 @@ describe('npm run lesson, end to end', { timeout: E2E_TIMEOUT }, () => {
     expect(clone.allocFrames![0]!.pct).toBeGreaterThan(50);
     expect(noClone.allocFrames!.some((f) => f.name.startsWith('slice [built-in] ← noCloneHandler'))).toBe(false);
     // The pass allocates as the rounds did (array built-ins not inlined moves bytes between frames, not their amount).
-    expect(clone.allocPass!.allocBytesPerRequest! / clone.allocBytesPerRequest!).toBeGreaterThan(0.8);
-    expect(clone.allocPass!.allocBytesPerRequest! / clone.allocBytesPerRequest!).toBeLessThan(1.25);
+    const passRatio = clone.allocPass!.allocBytesPerRequest! / clone.allocBytesPerRequest!;
+    expect(Math.abs(passRatio - 1)).toBeLessThanOrEqual(ALLOC_PASS.tolerance);
     for (const variant of record.variants) expect(JSON.parse(readFileSync(path.resolve(variant.allocProfile!), 'utf8')).head.children.length).toBeGreaterThan(0);
     expect(record.diffs!.map((d) => `${d.kind} ${d.subject} ${d.baseline}`).sort()).toEqual(['alloc clone-every-round no-clone', 'cpu clone-every-round no-clone']);
     for (const diff of record.diffs!) {

@@ -61,5 +61,8 @@ describe('runner flags', () => {
     expect(resolveRunOptions(parseCliArgs(['3', '--no-flamegraph']), findLesson(3)!).profile).toBe('none');
     expect(() => parseCliArgs(['3', '--no-flamegraph', '--profile', 'both'])).toThrow(/cannot go with `--profile both`/);
     expect(() => parseCliArgs(['3', '--profile', 'heap'])).toThrow(/one of cpu, alloc, both, none/);
+    expect(() => parseCliArgs(['3', '--clinic', 'doctor', '--profile', 'alloc'])).toThrow(/cannot go with `--profile alloc`/);
+    expect(resolveRunOptions(parseCliArgs(['5', '--quick']), findLesson(5)!)).toMatchObject({ profile: 'none', profileFrom: 'lesson' });
+    expect(resolveRunOptions(parseCliArgs(['5', '--quick', '--no-flamegraph']), findLesson(5)!)).toMatchObject({ profile: 'none', profileFrom: 'flag' });
   });
 });

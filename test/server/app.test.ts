@@ -6,7 +6,10 @@ import type { WindowProfiles } from '../../server/window-profiler.js';
 import { listen, type Listening } from '../helpers/listen.js';
 
 let running: Listening | null = null;
+let closeApp: (() => void) | null = null;
 afterEach(async () => {
+  closeApp?.(); // its timers, and the inspector session of a profile test that failed half-way
+  closeApp = null;
   await running?.close();
   running = null;
 });
@@ -14,7 +17,8 @@ afterEach(async () => {
 async function serve(lessonId: number, variantName: string): Promise<Listening & { path: string }> {
   const lesson = findLesson(lessonId)!;
   const variant = lesson.variants.find((v) => v.name === variantName)!;
-  const { app, path } = createApp({ lesson, variant });
+  const { app, path, close } = createApp({ lesson, variant });
+  closeApp = close;
   running = await listen(app);
   return { ...running, path };
 }

@@ -1,0 +1,52 @@
+// The charts are drawn from a record alone: what they draw, and when they draw nothing.
+import { describe, expect, it } from 'vitest';
+import { chartsFor, lawChart, lockChart } from '../../lab/charts.js';
+import type { RunRecord } from '../../lab/run-record.js';
+
+type Variant = RunRecord['variants'][number];
+
+function variant(name: string, kind: string, connections: number, rps: number, timeline: Variant['rounds'][number]['timeline'] = null): Variant {
+  return { name, variant: kind, connections, rps, spread: { rpsMin: rps * 0.9, rpsMax: rps * 1.1 }, rounds: [{ timeline }] } as unknown as Variant;
+}
+
+function record(fields: Partial<RunRecord>): RunRecord {
+  return { params: {}, driver: 'autocannon', options: { locustUser: null }, ceiling: null, variants: [], ...fields } as unknown as RunRecord;
+}
+
+const lessonOne = record({
+  params: { sleepMs: 50 },
+  ceiling: { rps: 6000, connections: 1000, setBy: 'server' } as RunRecord['ceiling'],
+  variants: [variant('sleep@1', 'sleep', 1, 19.9), variant('sleep@10', 'sleep', 10, 190), variant('sleep@1000', 'sleep', 1000, 5800), variant('trivial@1000', 'trivial', 1000, 6000)],
+});
+
+describe('lesson 1\'s chart', () => {
+  it('draws each sleep point, the law and the ceiling, and where they meet', () => {
+    const chart = lawChart(lessonOne)!;
+    expect(chart.svg.match(/<circle /g)).toHaveLength(3); // the sleep points only
+    expect(chart.svg).toContain('class="law"');
+    expect(chart.svg).toContain('ceiling 6,000 req/s');
+    expect(chart.svg).toContain('they meet at 300'); // 6000 req/s × 50 ms
+    expect(chart.caption).toMatch(/Below 300 connections the law bounds the rate/);
+  });
+
+  it('draws nothing without a ceiling or a sleepMs', () => {
+    expect(lawChart(record({ ...lessonOne, ceiling: null }))).toBeNull();
+    expect(lawChart(record({ ...lessonOne, params: {} }))).toBeNull();
+  });
+});
+
+describe('the lock chart', () => {
+  const samples = (queue: number | null, wait: number | null) => ({ intervalMs: 100, samples: [0, 100, 200].map((tMs) => ({ tMs, inFlight: 1, lockQueue: queue, lockWaitMs: wait })) });
+
+  it('draws a queue line and a wait line per variant that took a lock', () => {
+    const chart = lockChart(record({ variants: [variant('held', 'held', 100, 20, samples(99, 900)), variant('early', 'early', 100, 1900, samples(0, 0.1))] }))!;
+    expect(chart.svg.match(/<path /g)).toHaveLength(4);
+    expect(chart.svg).toContain('>held<');
+    expect(chart.caption).toMatch(/every 100 ms/);
+  });
+
+  it('draws nothing when no variant took a lock', () => {
+    expect(lockChart(record({ variants: [variant('a', 'a', 1, 10, samples(null, null))] }))).toBeNull();
+    expect(chartsFor(record({ variants: [variant('a', 'a', 1, 10)] }))).toEqual([]);
+  });
+});
