@@ -83,7 +83,7 @@ ${legend(diff)}
   const chartSections = input.charts.map((chart) => `<section class="chart"><h2>${escapeHtml(chart.title)}</h2>${chart.svg}<p class="note">${escapeHtml(chart.caption)}</p></section>`);
   // Without profiles, the charts are what the page is for: they come first.
   if (!profiled) sections.push(...chartSections);
-  if (diffs.length === 0) sections.push('<p class="note">No differential view in this run: it needs two profiled points (<code>--profile cpu</code>, <code>alloc</code> or <code>both</code>).</p>');
+  if (diffs.length === 0 && profiled) sections.push('<p class="note">No differential view in this run: it needs two profiled points.</p>');
 
   const variantBlocks = input.variants.map((variant, index) => {
     const parts: string[] = [];

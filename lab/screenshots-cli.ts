@@ -1,6 +1,7 @@
 // `npm run screenshots`: the pictures in flamegraphs/README.md, from real runs of the final code.
 // Runs lessons 3, 1, 2 and 5 in a scratch HOTPATH_HOME, opens each compare page in Debian's
 // chromium (playwright-core) at 1400×900, and saves what a learner sees first, plus one full page.
+// `npm run screenshots -- --keep` keeps the scratch HOTPATH_HOME and prints where it is.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -44,7 +45,9 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    rmSync(home, { recursive: true, force: true });
+    // `--keep`: the runs' records and pages stay, for the numbers a README cites beside the pictures.
+    if (process.argv.includes('--keep')) console.log(`records and pages kept in ${home}`);
+    else rmSync(home, { recursive: true, force: true });
   }
 }
 

@@ -120,6 +120,6 @@ function whichChangeMattered(held: MeasuredPoint | undefined, points: readonly M
   const mattered = release.outcome === 'agrees' && readLock.outcome === 'agrees' ? 'Releasing early is what mattered: ' : 'Which change mattered: ';
   return [
     `${mattered}${releaseText}; ${readLockText}.`,
-    'No flame graph here: the held variant spends its time waiting, not computing. Look at lock wait and max queue, or run with --clinic doctor and compare its CPU and event-loop charts across the variants.',
+    'No flame graph here: the held variant spends its time waiting, not computing. Look at lock wait and max queue, the lock chart on the run\'s compare page, or run with --clinic doctor.',
   ];
 }
