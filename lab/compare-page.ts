@@ -59,7 +59,7 @@ export const COLOURS: Record<Change | 'heatLow' | 'heatHigh' | 'caller', string>
 const UNIT_WORD: Record<ProfileUnit, string> = { samples: 'CPU samples', bytes: 'sampled bytes' };
 
 /** Frames narrower than this many pixels are not drawn (nor counted in a graph's height). */
-const MIN_FRAME_PX = 4;
+const MIN_FRAME_PX = 8;
 
 export function comparePage(input: ComparePageInput): string {
   const { record } = input;
