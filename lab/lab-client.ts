@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TIMING } from '../core/defaults.js';
 import { HotpathError } from '../core/errors.js';
 import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
-import type { ProfileKind, WindowProfiles } from '../server/window-profiler.js';
+import type { HeapProfile, ProfileKind, WindowProfiles } from '../server/window-profiler.js';
 
 async function labRequest(port: number, route: string, method: 'GET' | 'POST' = 'GET', timeoutMs: number = TIMING.labRequestTimeoutMs): Promise<unknown> {
   let response: Response;
@@ -30,9 +30,20 @@ export async function startProfiling(port: number, kinds: readonly ProfileKind[]
   await labRequest(port, `/__lab/profile/start?kinds=${kinds.join(',')}`, 'POST');
 }
 
-/** Marks a measured window's start or end in the server's CPU profile. */
-export async function markProfileWindow(port: number, edge: 'open' | 'close'): Promise<void> {
-  await labRequest(port, `/__lab/profile/window?edge=${edge}`, 'POST');
+/**
+ * Opens a measured window in one round trip: starts the profilers of `kinds`, marks the window,
+ * resets the metrics' peaks and answers the counters. `profileError`: a profiler that failed.
+ */
+export async function openWindow(port: number, kinds: readonly ProfileKind[]): Promise<{ snapshot: LabMetricsSnapshot; profileError: string | null }> {
+  const query = kinds.length > 0 ? `?kinds=${kinds.join(',')}` : '';
+  return (await labRequest(port, `/__lab/window/open${query}`, 'POST')) as { snapshot: LabMetricsSnapshot; profileError: string | null };
+}
+
+/** Closes it: the counters first, then the window's end marked and, with `stopAlloc`, the heap profile. */
+export async function closeWindow(port: number, stopAlloc: boolean): Promise<{ snapshot: LabMetricsSnapshot; handler: string; heap: HeapProfile | null; profileError: string | null }> {
+  return (await labRequest(port, `/__lab/window/close${stopAlloc ? '?stop=alloc' : ''}`, 'POST', 6 * TIMING.labRequestTimeoutMs)) as {
+    snapshot: LabMetricsSnapshot; handler: string; heap: HeapProfile | null; profileError: string | null;
+  };
 }
 
 /** Stops them: the profiles, and the name of the variant's handler function. */

@@ -14,7 +14,7 @@ import type { LabMetricsSnapshot } from '../server/lab-metrics.js';
 import { cpuprofileToTopFrames } from './cpuprofile-to-top-frames.js';
 import { flamegraphHtmlToTopFrames } from './flamegraph-html-to-top-frames.js';
 import type { HeapProfile, ProfileKind } from '../server/window-profiler.js';
-import { fetchMetrics, markProfileWindow, perRequestCosts, resetMetrics, startProfiling, stopProfiling, waitForDrain } from './lab-client.js';
+import { closeWindow, fetchMetrics, openWindow, perRequestCosts, resetMetrics, startProfiling, stopProfiling, waitForDrain } from './lab-client.js';
 import { cpuProfileToTree, heapProfileToTree, mergeTrees, topSelfFrames, totalOf, type ProfileTree } from './profile-tree.js';
 import { summarizeRounds } from './rounds.js';
 import type { RoundRecord, VariantRecord } from './run-record.js';
@@ -177,29 +177,27 @@ export async function measureRound(open: OpenPoint, slot: RoundInput): Promise<R
     durationSec: slot.durationSec,
     rampSec: slot.rampSec,
     onWindowStart: async () => {
-      // The profilers first, the counters then: each call waits its turn behind the requests a
-      // busy server is running (lesson 3's clone: 100 ms each), and a heap sampler started after
-      // the counters missed 38% of the bytes they counted. Its window is now a little wider.
-      if (profiling()) {
-        await tryProfiling(open, async () => {
-          await startProfiling(server.port, kinds);
-          await markProfileWindow(server.port, 'open');
-        });
-      }
-      // Lock waits, event-loop delay and memory peaks restart here: the ramp is not in them.
-      await resetMetrics(server.port);
-      before = await fetchMetrics(server.port);
+      // One round trip (see /__lab/window/open): the profilers start, the window is marked, lock
+      // waits, event-loop delay and memory peaks restart (the ramp is not in them), and the
+      // counters are read, in that order.
+      const opened = await openWindow(server.port, profiling() ? kinds : []);
+      if (opened.profileError !== null) profilingFailed(open, opened.profileError);
+      before = opened.snapshot;
     },
   }, slot.rampSec);
-  if (profiling()) await tryProfiling(open, () => markProfileWindow(server.port, 'close'));
   // Site lessons count work per request (upstream fetches, files opened) when a request starts:
   // let the last requests finish too, so each one's work and its completion are both counted.
   // (Short: at most an upstream round trip. Lesson 2's queue would take seconds, so not there.)
   if (input.mix) await waitForDrain(server.port, 2 * input.timeoutSec * 1000, io.signal);
-  const after = await fetchMetrics(server.port);
-  // After the counters: stopping the heap sampler builds its profile in the server, which would
-  // count as the window's allocation.
-  if (profiling() && kinds.includes('alloc')) await tryProfiling(open, () => keepHeapProfile(open));
+  // The counters first, then the heap sampler stopped: building its profile allocates too.
+  const stopAlloc = profiling() && kinds.includes('alloc');
+  const closed = await closeWindow(server.port, stopAlloc);
+  if (closed.profileError !== null) profilingFailed(open, closed.profileError);
+  if (stopAlloc && closed.heap) {
+    open.windows.alloc.push(heapProfileToTree(closed.heap, closed.handler));
+    open.windows.heap = closed.heap;
+  }
+  const after = closed.snapshot;
   throwIfAborted(io.signal);
   const record = roundRecord(load, before ?? fallback, after, drained);
   open.rounds.push(record);
@@ -215,18 +213,13 @@ async function tryProfiling(open: OpenPoint, call: () => Promise<void>): Promise
   try {
     await call();
   } catch (error) {
-    open.profilingFailed = (error as Error).message;
-    open.input.io.diagnostics(`${open.input.point.label}: profiling turned off (${open.profilingFailed})`);
+    profilingFailed(open, (error as Error).message);
   }
 }
 
-/** Stops the heap sampler after a window and keeps its tree (none when the window never opened). */
-async function keepHeapProfile(open: OpenPoint): Promise<void> {
-  const { handler, heap } = await stopProfiling(open.server.port, ['alloc']);
-  if (heap) {
-    open.windows.alloc.push(heapProfileToTree(heap, handler));
-    open.windows.heap = heap;
-  }
+function profilingFailed(open: OpenPoint, why: string): void {
+  open.profilingFailed ??= why;
+  open.input.io.diagnostics(`${open.input.point.label}: profiling turned off (${why})`);
 }
 
 /** Stops the CPU profile and keeps the samples of the measured windows. */

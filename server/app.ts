@@ -108,6 +108,37 @@ export function createApp(options: CreateAppOptions): LabApp {
     res.json({ ok: true });
   });
 
+  // A measured window's edges in one round trip each: behind a busy handler (lesson 3's clone
+  // takes 100 ms a request) every call waits its turn, and four calls at a window's start left
+  // the counters reading part of a 1.5 s window. A profiler that fails is reported, not fatal:
+  // the counters are what the verdict needs.
+  app.post('/__lab/window/open', async (req: Request, res: Response) => {
+    const kinds = req.query.kinds === undefined || req.query.kinds === '' ? [] : profileKinds(req, res);
+    if (!kinds) return;
+    let profileError: string | null = null;
+    try {
+      await profiler.start(kinds);
+      if (kinds.length > 0) profiler.mark('open');
+    } catch (error) {
+      profileError = (error as Error).message;
+    }
+    metrics.reset();
+    res.json({ snapshot: metrics.snapshot(), profileError });
+  });
+
+  app.post('/__lab/window/close', async (req: Request, res: Response) => {
+    const snapshot = metrics.snapshot(); // first: what stopping a profiler allocates is not the window's
+    let profileError: string | null = null;
+    let heap = null;
+    try {
+      if (profiler.running.includes('cpu')) profiler.mark('close');
+      if (req.query.stop === 'alloc') heap = (await profiler.stop(['alloc'])).heap;
+    } catch (error) {
+      profileError = (error as Error).message;
+    }
+    res.json({ snapshot, handler: handlerName, heap, profileError });
+  });
+
   // The runner's in-process profiles: start ?kinds=cpu,alloc (those not running), mark a window's
   // edges (?edge=open|close), stop ?kinds=… (answers their profiles and the handler's name).
   app.post('/__lab/profile/start', async (req: Request, res: Response) => {
