@@ -69,13 +69,16 @@ export function lawChart(record: RunRecord): Chart | null {
 
 /**
  * The lock lessons: the lock's queue (requests waiting at each sample) and the mean wait of the
- * grants in each sample's interval, over one measured window, a line per variant.
+ * grants in each sample's interval, over one measured window, a line per variant. Only where a
+ * variant queued (two or more waiting at once): lesson 3 takes a read lock that never does, and a
+ * chart of zeros teaches nothing.
  */
 export function lockChart(record: RunRecord): Chart | null {
   const series = record.variants
     .map((v) => ({ name: v.name, samples: v.rounds.at(-1)?.timeline?.samples ?? [] }))
     .filter((s) => s.samples.some((sample) => sample.lockQueue !== null));
-  if (series.length === 0) return null;
+  const queued = series.some((s) => s.samples.some((sample) => (sample.lockQueue ?? 0) >= 2));
+  if (!queued) return null;
   const tMax = Math.max(...series.flatMap((s) => s.samples.map((x) => x.tMs))) / 1000;
   const queueMax = Math.max(1, ...series.flatMap((s) => s.samples.map((x) => x.lockQueue ?? 0)));
   const waitMax = Math.max(1, ...series.flatMap((s) => s.samples.map((x) => x.lockWaitMs ?? 0)));

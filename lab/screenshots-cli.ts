@@ -1,6 +1,6 @@
 // `npm run screenshots`: the pictures in flamegraphs/README.md, from real runs of the final code.
 // Runs lessons 3, 1, 2 and 5 in a scratch HOTPATH_HOME, opens each compare page in Debian's
-// chromium (playwright-core) at 1400×900, and saves what a learner sees first, plus one full page.
+// chromium (playwright-core) at 1400×900, and saves what a learner sees first.
 // `npm run screenshots -- --keep` keeps the scratch HOTPATH_HOME and prints where it is.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,13 +14,12 @@ import type { RunRecord } from './run-record.js';
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = path.join(projectRoot, 'flamegraphs', 'screenshots');
 
-/** Each shot: a lesson run and what to capture of its compare page. */
+/** Each shot: a lesson run at its defaults, and the first screen of its compare page. */
 const SHOTS = [
-  { file: 'lesson-03-compare.png', args: ['3'], fullPage: false },
-  { file: 'lesson-03-compare-full.png', args: null, fullPage: true },
-  { file: 'lesson-01-chart.png', args: ['1'], fullPage: false },
-  { file: 'lesson-02-lock-chart.png', args: ['2'], fullPage: false },
-  { file: 'lesson-05-compare.png', args: ['5'], fullPage: false },
+  { file: 'lesson-03-compare.png', lesson: '3' },
+  { file: 'lesson-01-chart.png', lesson: '1' },
+  { file: 'lesson-02-lock-chart.png', lesson: '2' },
+  { file: 'lesson-05-compare.png', lesson: '5' },
 ] as const;
 
 async function main(): Promise<void> {
@@ -32,14 +31,12 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
   try {
-    let page: string | null = null;
     for (const shot of SHOTS) {
-      if (shot.args) page = runLesson([...shot.args], home);
-      if (!page) throw new Error(`no compare page for ${shot.file}`);
+      const page = runLesson([shot.lesson], home);
       const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await tab.goto(pathToFileURL(page).href);
       await tab.waitForTimeout(500); // d3 sets labels in a transition
-      await tab.screenshot({ path: path.join(OUT, shot.file), fullPage: shot.fullPage });
+      await tab.screenshot({ path: path.join(OUT, shot.file) });
       await tab.close();
       console.log(`${path.relative(projectRoot, path.join(OUT, shot.file))}  ←  ${path.relative(home, page)}`);
     }

@@ -45,7 +45,8 @@ describe('the lock chart', () => {
     expect(chart.caption).toMatch(/every 100 ms/);
   });
 
-  it('draws nothing when no variant took a lock', () => {
+  it('draws nothing when no variant queued for its lock (lesson 3\'s read lock), or none took one', () => {
+    expect(lockChart(record({ variants: [variant('clone', 'clone', 1, 10, samples(1, 0.1)), variant('no-clone', 'no-clone', 1, 20, samples(0, 0.1))] }))).toBeNull();
     expect(lockChart(record({ variants: [variant('a', 'a', 1, 10, samples(null, null))] }))).toBeNull();
     expect(chartsFor(record({ variants: [variant('a', 'a', 1, 10)] }))).toEqual([]);
   });
