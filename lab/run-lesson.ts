@@ -213,8 +213,7 @@ async function profileAllocation(
   const found = new Map<string, AllocationProfile>();
   const warmup = Math.max(1, options.warmup);
   t.line(t.paint('dim', `· allocation pass: ${measured.map((p) => p.input.point.label).join(', ')}, ${warmup} s warm-up each, then ${ALLOC_PASS.seconds} s together under V8's heap sampler (not in the figures)…`));
-  // Warmed one at a time (on 2 cores, V8's optimizing compiler thread starved beside a second
-  // server and lesson 3's no-clone was still allocating 14,811 KB a request), then measured side by
+  // Warmed one at a time, as the rounds' servers were (warming is load too), then measured side by
   // side: where bytes are allocated does not depend on how fast. Their progress bars would
   // overwrite each other, so the pass prints one line.
   const quiet: RunIo = { ...io, terminal: new Terminal(new Writable({ write: (_chunk, _encoding, done) => done() })) };
@@ -231,9 +230,9 @@ async function profileAllocation(
     for (const point of pass) await warmPoint(point);
     const window = { index: 1, of: 1, durationSec: ALLOC_PASS.seconds, rampSec: TIMING.rampSec, phase: 'allocation pass' };
     await Promise.all(pass.map((point) => measureRound(point, window)));
-    // The pass must allocate as the rounds did: a handler V8 has not optimized yet allocates more
-    // (lesson 3's no-clone boxes its sum, 14,789 KB a request instead of about 45). Such a point
-    // gets another window, now warmer; the last one's profile is kept.
+    // The pass must allocate as the rounds did: code V8 has not optimized yet can allocate more
+    // than the rounds measured. Such a point gets another window, now warmer; the last one's
+    // profile is kept.
     for (let attempt = 1; attempt < ALLOC_PASS.attempts; attempt += 1) {
       const unlike = pass.filter((point) => allocRatio(point, measured) !== null && Math.abs(allocRatio(point, measured)! - 1) > ALLOC_PASS.tolerance);
       if (unlike.length === 0) break;
