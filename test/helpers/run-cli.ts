@@ -94,6 +94,9 @@ export function labProcessPids(home: string, needle: string): number[] {
 /** Asserts-friendly summary: servers still alive, and ports still bound. */
 export async function leftovers(stderr: string): Promise<{ alive: number[]; bound: number[] }> {
   const servers = startedServers(stderr);
+  // A process in the middle of exiting can still be signalled for a moment after its memory is
+  // gone (its environ reads empty, so labProcessPids no longer lists it): give it that moment.
+  await waitFor(() => servers.every((s) => !isAlive(s.pid)), 2_000);
   const alive = servers.filter((s) => isAlive(s.pid)).map((s) => s.pid);
   const bound: number[] = [];
   for (const server of servers) if (!(await portIsFree(server.port))) bound.push(server.port);
