@@ -139,23 +139,13 @@ export function createApp(options: CreateAppOptions): LabApp {
     res.json({ snapshot, handler: handlerName, heap, profileError });
   });
 
-  // The runner's in-process profiles: start ?kinds=cpu,alloc (those not running), mark a window's
-  // edges (?edge=open|close), stop ?kinds=… (answers their profiles and the handler's name).
+  // The runner's in-process profiles beyond a window's edges: start ?kinds=cpu,alloc (those not
+  // running; the CPU profile before the warm-up), stop ?kinds=… (their profiles and the handler's name).
   app.post('/__lab/profile/start', async (req: Request, res: Response) => {
     const kinds = profileKinds(req, res);
     if (!kinds) return;
     await profiler.start(kinds);
     res.json({ ok: true, kinds });
-  });
-
-  app.post('/__lab/profile/window', (req: Request, res: Response) => {
-    const edge = req.query.edge;
-    if (edge !== 'open' && edge !== 'close') {
-      res.status(400).json({ error: `edge must be open or close, got \`${String(edge ?? '')}\`` });
-      return;
-    }
-    profiler.mark(edge);
-    res.json({ ok: true });
   });
 
   app.post('/__lab/profile/stop', async (req: Request, res: Response) => {

@@ -24,27 +24,33 @@ async function serve(lessonId: number, variantName: string): Promise<Listening &
 }
 
 describe('createApp: the runner\'s in-process profiles', () => {
-  it('profiles a marked window: a CPU profile with its edges, a heap profile, and the handler\'s name', async () => {
+  it('profiles a window opened and closed in one call each: counters, a heap profile, a CPU profile with its edges', async () => {
     const server = await serve(3, 'clone-every-round');
-    const post = (route: string) => fetch(`${server.url}${route}`, { method: 'POST' });
-    expect((await post('/__lab/profile/start?kinds=cpu,alloc')).status).toBe(200);
-    expect((await post('/__lab/profile/window?edge=open')).status).toBe(200);
+    const post = async <T>(route: string): Promise<T> => {
+      const answer = await fetch(`${server.url}${route}`, { method: 'POST' });
+      expect(answer.status, route).toBe(200);
+      return (await answer.json()) as T;
+    };
+    await post('/__lab/profile/start?kinds=cpu'); // the runner's, before the warm-up
+    const opened = await post<{ snapshot: LabMetricsSnapshot; profileError: string | null }>('/__lab/window/open?kinds=cpu,alloc');
+    expect(opened.profileError).toBeNull();
     for (let i = 0; i < 3; i += 1) await (await fetch(`${server.url}${server.path}?iterations=20000`)).text();
-    expect((await post('/__lab/profile/window?edge=close')).status).toBe(200);
-    const stopped = (await (await post('/__lab/profile/stop?kinds=cpu,alloc')).json()) as WindowProfiles & { handler: string };
-    expect(stopped.handler).toBe('cloneEveryRoundHandler');
+    const closed = await post<{ snapshot: LabMetricsSnapshot; handler: string; heap: WindowProfiles['heap']; profileError: string | null }>('/__lab/window/close?stop=alloc');
+    expect(closed.snapshot.requests.completed - opened.snapshot.requests.completed).toBe(3);
+    expect(closed.handler).toBe('cloneEveryRoundHandler');
+    // 3 requests × 20,000 copies of 72 bytes: about 4 MB, sampled every 32 KiB on average.
+    expect(closed.heap!.samples.length).toBeGreaterThan(10);
+    const stopped = await post<WindowProfiles & { handler: string }>('/__lab/profile/stop?kinds=cpu');
     expect(stopped.cpu?.windows).toHaveLength(1);
     expect(stopped.cpu!.windows[0]!.endUs).toBeGreaterThan(stopped.cpu!.windows[0]!.startUs);
     expect(stopped.cpu!.nodes.length).toBeGreaterThan(1);
-    // 3 requests × 20,000 copies of 72 bytes: about 4 MB, sampled every 32 KiB on average.
-    expect(stopped.heap!.samples.length).toBeGreaterThan(10);
   });
 
   it.each([
     ['/__lab/profile/start?kinds=heap', /kinds must list cpu and\/or alloc/],
     ['/__lab/profile/start', /kinds must list/],
     ['/__lab/profile/stop?kinds=cpu,gpu', /kinds must list/],
-    ['/__lab/profile/window?edge=middle', /edge must be open or close/],
+    ['/__lab/window/open?kinds=gpu', /kinds must list/],
   ])('answers POST %s with a 400 JSON error', async (route, message) => {
     const server = await serve(3, 'no-clone');
     const answer = await fetch(`${server.url}${route}`, { method: 'POST' });
