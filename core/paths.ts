@@ -13,6 +13,14 @@ export const projectRoot = (() => {
 /** Compiled server entry point; profiled runs use compiled JS so frames point at real lines. */
 export const serverMain = path.join(projectRoot, 'dist', 'server', 'main.js');
 
+/** The name a lesson's exercise is served under, as if it were one of its variants. */
+export const EXERCISE_VARIANT = 'exercise';
+
+/** A lesson's compiled exercise (lab/exercise-build.ts writes it; the server imports it). */
+export function compiledExercise(slug: string): string {
+  return path.join(projectRoot, 'dist', 'lessons', slug, 'exercise.js');
+}
+
 /** Compiled entry point of lesson 4's redirect-map upstream. */
 export const upstreamMain = path.join(projectRoot, 'dist', 'server', 'upstream-main.js');
 

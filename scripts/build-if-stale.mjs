@@ -10,6 +10,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = path.join(root, 'dist', '.build-ok');
 const SOURCE_DIRS = ['core', 'server', 'lessons', 'lab', 'loadtests', 'bench'];
 const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+/** Compiled on their own when checked (lab/exercise-build.ts), not by this build. */
+const EXERCISE_FILES = ['exercise.ts', 'exercise.start.ts'];
 
 function newestSourceMs() {
   let newest = 0;
@@ -20,7 +22,7 @@ function newestSourceMs() {
       if (entry.isDirectory()) {
         newest = Math.max(newest, statSync(file).mtimeMs);
         visit(file);
-      } else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(file).mtimeMs);
+      } else if (entry.name.endsWith('.ts') && !EXERCISE_FILES.includes(entry.name)) newest = Math.max(newest, statSync(file).mtimeMs);
     }
   };
   for (const dir of SOURCE_DIRS) {

@@ -10,7 +10,10 @@ import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { assertLoopbackTarget } from '../core/loopback.js';
 import { ParamError, parseParamPairs, parseParams } from '../core/params.js';
-import type { Variant } from '../core/lesson.js';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { Lesson, SiteVariant, Variant } from '../core/lesson.js';
+import { compiledExercise, EXERCISE_VARIANT } from '../core/paths.js';
 import { findLesson } from '../lessons/catalog.js';
 import { createApp } from './app.js';
 import { failAndExit, listenOnLoopback, portFrom, stopWhenAsked } from './lab-process.js';
@@ -31,7 +34,7 @@ const { values } = parseArgs({
 
 const lesson = findLesson(Number(values.lesson));
 if (!lesson) fail(`unknown lesson \`${values.lesson ?? ''}\``);
-const variant = lesson.variants.find((candidate) => candidate.name === values.variant);
+const variant = values.variant === EXERCISE_VARIANT ? await exerciseVariant(lesson) : lesson.variants.find((candidate) => candidate.name === values.variant);
 if (!variant) {
   fail(`lesson ${lesson.id} has no variant \`${values.variant ?? ''}\`; it has ${lesson.variants.map((v) => v.name).join(', ')}`);
 }
@@ -74,6 +77,20 @@ stopWhenAsked(() => {
   // Exit now rather than wait for handlers queued behind a lock: the profilers write on exit.
   process.exit(0);
 });
+
+/**
+ * The learner's exercise as a variant: its module, compiled on its own by the runner
+ * (lab/exercise-build.ts), exports `exercise`, a factory like the lesson's slow one.
+ */
+async function exerciseVariant(of: Lesson): Promise<Variant> {
+  const file = compiledExercise(of.slug);
+  if (!existsSync(file)) fail(`lesson ${of.id}'s exercise is not compiled: check it with npm run lesson:${of.id} -- --exercise`);
+  const module = (await import(pathToFileURL(file).href)) as { exercise?: unknown };
+  if (typeof module.exercise !== 'function') fail(`${file} exports no \`exercise\` factory`);
+  const factory = module.exercise as Variant['create'] & SiteVariant['serve'];
+  const base = { name: EXERCISE_VARIANT, summary: 'your fix (exercise.ts)' };
+  return of.site ? { ...base, serve: factory } : { ...base, create: factory };
+}
 
 /** `variant`, or with `HOTPATH_SWAP=<its name>=<other>`, `variant` with the other's handler. */
 function swappedHandler(variant: Variant, swap: string | undefined): Variant {
