@@ -105,6 +105,34 @@ export function resolveProfile(lesson: Pick<Lesson, 'profile' | 'quickWithoutPro
   return quick && lesson.quickWithoutProfile === true ? 'none' : lesson.profile;
 }
 
+/**
+ * The figure an exercise is judged by, as "how many times better than the slow variant":
+ * req/s (higher is better), or a cost per request counted without timing noise (lower is better):
+ * JS heap bytes allocated (V8's accounting), or bytes the server process read from the kernel
+ * (`/proc/self/io`, files and sockets), which an edit of the handler cannot leave uncounted.
+ */
+/** The server's kernel-counted work counter: bytes read from files and sockets (see ExerciseFigure). */
+export const KERNEL_READ_COUNTER = 'readBytes';
+
+export type ExerciseFigure = 'rps' | 'allocBytes' | 'readBytes';
+
+/** A lesson's exercise: `exercise.ts` beside it, judged against its slow variant (issue [7]). */
+export interface ExerciseSpec {
+  /** The variant that shows one way to do it: the scale the exercise is shown against, and `--solution`. */
+  reference: { variant: string; file: string };
+  /** What decides: see ExerciseFigure. Timing is shown beside a noise-free figure. */
+  figure: ExerciseFigure;
+  /**
+   * The exercise passes when every round's figure beats the slow variant's by this factor. Set
+   * well below the reference's measured median and well above the A/A noise (the lesson says how).
+   */
+  threshold: number;
+  /** Graded hints, vaguest first (2–3). */
+  hints: readonly string[];
+  /** Points to measure (default: slow, exercise, reference at the lesson's connections). */
+  plan?: (connections: number, names: { slow: string; exercise: string; reference: string }) => PlannedPoint[];
+}
+
 export interface Lesson {
   /** Lesson number, as in `npm run lesson -- 2`. */
   id: number;
@@ -153,4 +181,6 @@ export interface Lesson {
   plan?: (connections: number) => PlannedPoint[];
   theory: (input: TheoryInput) => Theory;
   verdict: (input: VerdictInput) => Verdict;
+  /** The exercise a learner solves in `exercise.ts`, when the lesson has one. */
+  exercise?: ExerciseSpec;
 }

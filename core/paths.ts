@@ -16,6 +16,9 @@ export const serverMain = path.join(projectRoot, 'dist', 'server', 'main.js');
 /** The name a lesson's exercise is served under, as if it were one of its variants. */
 export const EXERCISE_VARIANT = 'exercise';
 
+/** The module a lesson server imports as the variant `exercise`, when the runner names one (a test's copy). */
+export const EXERCISE_MODULE_ENV = 'HOTPATH_EXERCISE_MODULE';
+
 /** A lesson's compiled exercise (lab/exercise-build.ts writes it; the server imports it). */
 export function compiledExercise(slug: string): string {
   return path.join(projectRoot, 'dist', 'lessons', slug, 'exercise.js');

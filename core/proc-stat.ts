@@ -16,6 +16,20 @@ export function procStatFields(pid: number): string[] | null {
 }
 
 /**
+ * Bytes the process has read through read() and its kin since it started (`rchar` of
+ * /proc/<pid>/io: files and sockets, all threads, libuv's file-system pool included). Null
+ * without /proc.
+ */
+export function procReadBytes(pid: number | 'self' = 'self'): number | null {
+  try {
+    const match = /^rchar:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Whether a process with this pid is running. EPERM means it exists but is not ours; a zombie
  * (exited, not yet reaped by its parent) counts as gone.
  */

@@ -20,6 +20,8 @@ export interface BuildRecordInput {
   notes: string[];
   /** `complete` unless the run was interrupted or failed part-way. */
   status: RunRecord['status'];
+  /** An exercise check's run: what it judged. */
+  exercise?: RunRecord['exercise'];
 }
 
 export function buildRecord(input: BuildRecordInput): RunRecord {
@@ -77,6 +79,7 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
       notes: [...verdict.notes, ...validity.notes, ...roundNotes, ...input.notes],
     },
     compareFlamegraphs: null,
+    ...(input.exercise ? { exercise: input.exercise } : {}),
   };
 }
 

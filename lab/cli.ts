@@ -5,6 +5,8 @@ import { EXIT, HotpathError } from '../core/errors.js';
 import { findLesson, lessons } from '../lessons/catalog.js';
 import { usage } from './help.js';
 import { parseCliArgs, parseLessonNumber, resolveParams, resolveRunOptions } from './options.js';
+import { checkExercise } from './exercise-check.js';
+import { resetExercise, showHint, showSolution } from './exercise-tutor.js';
 import { runLesson } from './run-lesson.js';
 import { serveLesson } from './serve-lesson.js';
 import { stopAllServers } from './server-process.js';
@@ -18,9 +20,21 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT.agrees;
   }
   const lesson = findLesson(parseLessonNumber(args.lessonArg, lessons.map((l) => l.id)))!;
+  if ((args.exercise || args.tutor) && !lesson.exercise) {
+    const withExercises = lessons.filter((l) => l.exercise).map((l) => l.id).join(', ');
+    throw new HotpathError('E_USAGE', `lesson ${lesson.id} has no exercise (lessons ${withExercises} have one)`);
+  }
+  if (args.tutor) {
+    const terminal = new Terminal(process.stdout);
+    if (args.tutor === 'hint') await showHint(terminal, lesson);
+    else if (args.tutor === 'solution') await showSolution(terminal, lesson);
+    else await resetExercise(terminal, lesson, args.forget);
+    return EXIT.agrees;
+  }
   const serving = args.serve !== null;
   // Serve mode keeps stdout for its one HOTPATH_SERVING line; --json keeps it for the record.
-  const options = serving ? null : resolveRunOptions(args, lesson);
+  // An exercise check runs unprofiled whatever the lesson's default: its figures decide.
+  const options = serving ? null : resolveRunOptions(args, args.exercise ? { ...lesson, profile: 'none' } : lesson);
   const params = options?.params ?? resolveParams(args, lesson);
 
   const controller = new AbortController();
@@ -46,6 +60,11 @@ async function main(argv: readonly string[]): Promise<number> {
   if (serving) {
     await serveLesson(lesson, { variant: args.serve!, port: args.port, params, verbose: args.verbose }, io, process.stdout);
     return EXIT.agrees; // stopped as asked
+  }
+  if (args.exercise) {
+    const { exitCode, record } = await checkExercise(lesson, options!, io);
+    if (options!.json && record) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+    return exitCode;
   }
   const { record } = await runLesson(lesson, options!, io);
   if (options!.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);

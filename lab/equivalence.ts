@@ -1,6 +1,7 @@
 // Before any load: every variant must give the same answer for the same parameters.
 // Each variant gets its own in-process app on 127.0.0.1:0 and one real HTTP request.
 import type { AddressInfo } from 'node:net';
+import { HotpathError } from '../core/errors.js';
 import type { Lesson, Params } from '../core/lesson.js';
 import { toQueryString } from '../core/params.js';
 import { createApp, type CreateAppOptions } from '../server/app.js';
@@ -34,6 +35,17 @@ export async function fetchAnswers(lesson: Lesson, params: Params): Promise<Answ
     }));
   }
   return answers;
+}
+
+/** Two variants answered one request differently: the request and both answers, for the learner to read. */
+export class AnswerMismatch extends HotpathError {
+  constructor(
+    readonly request: string,
+    readonly first: { variant: string; answer: string },
+    readonly second: { variant: string; answer: string },
+  ) {
+    super('E_MISMATCH', `variants disagree on ${request}: ${first.variant} answered ${first.answer}; ${second.variant} answered ${second.answer}`);
+  }
 }
 
 /** Returns the first answer that differs from the baseline's, or null when all agree. */

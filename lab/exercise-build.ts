@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { HotpathError } from '../core/errors.js';
 import { compiledExercise, projectRoot } from '../core/paths.js';
 
 export interface ExerciseFiles {
@@ -16,13 +17,21 @@ export interface ExerciseFiles {
   compiled: string;
 }
 
-export function exerciseFiles(slug: string): ExerciseFiles {
+/**
+ * Names another file in the lesson's folder as the exercise (tests and measurements use copies,
+ * so that no tracked file is edited). It must sit beside the lesson: its imports are relative.
+ */
+export const EXERCISE_FILE_ENV = 'HOTPATH_EXERCISE_FILE';
+
+export function exerciseFiles(slug: string, override = process.env[EXERCISE_FILE_ENV]): ExerciseFiles {
   const dir = path.join(projectRoot, 'lessons', slug);
-  return {
-    source: path.join(dir, 'exercise.ts'),
-    start: path.join(dir, 'exercise.start.ts'),
-    compiled: compiledExercise(slug),
-  };
+  const start = path.join(dir, 'exercise.start.ts');
+  if (!override) return { source: path.join(dir, 'exercise.ts'), start, compiled: compiledExercise(slug) };
+  const source = path.resolve(projectRoot, override);
+  if (path.dirname(source) !== dir || !source.endsWith('.ts')) {
+    throw new HotpathError('E_USAGE', `${EXERCISE_FILE_ENV}=${override}: expected a .ts file in ${path.relative(projectRoot, dir)}/ (its imports are relative to the lesson)`);
+  }
+  return { source, start, compiled: path.join(path.dirname(compiledExercise(slug)), `${path.basename(source, '.ts')}.js`) };
 }
 
 export type BuildOutcome = { ok: true; compiled: string } | { ok: false; errors: string[] };

@@ -6,8 +6,11 @@ import { LIMITS, QUICK } from '../core/defaults.js';
 import { HotpathError } from '../core/errors.js';
 import { CLINIC_TOOLS, DRIVERS, LOCUST_USERS, PROFILE_CHOICES } from '../core/run-options.js';
 
-/** What a flag is for: measuring a lesson, serving one variant, or both. */
-export type FlagMode = 'run' | 'serve';
+/**
+ * What a flag is for: measuring a lesson (`run`), serving one variant (`serve`), checking the
+ * exercise (`exercise`), or the exercise's hint, solution and reset (`tutor`).
+ */
+export type FlagMode = 'run' | 'serve' | 'exercise' | 'tutor';
 
 interface FlagBase {
   /** Long name, without the dashes. */
@@ -37,17 +40,22 @@ export type FlagSpec = FlagBase &
   );
 
 const RUN: readonly FlagMode[] = ['run'];
-const BOTH: readonly FlagMode[] = ['run', 'serve'];
+/** A measurement's flags: a lesson run's, and an exercise check's (which runs unprofiled). */
+const MEASURE: readonly FlagMode[] = ['run', 'exercise'];
+const BOTH: readonly FlagMode[] = ['run', 'serve', 'exercise'];
+const TUTOR: readonly FlagMode[] = ['tutor'];
+/** The flags that put argv in each mode other than `run`, as help and errors name them. */
+const MODE_FLAGS: ReadonlyArray<[Exclude<FlagMode, 'run'>, readonly string[]]> = [['serve', ['serve']], ['exercise', ['exercise']], ['tutor', ['hint', 'solution', 'reset']]];
 
 export const FLAGS: readonly FlagSpec[] = [
-  { name: 'quick', kind: 'switch', modes: RUN, help: `smoke run: warm-up ${QUICK.warmup} s, ${QUICK.duration} s measured per point in ${QUICK.rounds} rounds` },
-  { name: 'duration', kind: 'seconds', value: '<s>', range: LIMITS.duration, modes: RUN, help: 'measured seconds per point, in total over its rounds' },
+  { name: 'quick', kind: 'switch', modes: MEASURE, help: `smoke run: warm-up ${QUICK.warmup} s, ${QUICK.duration} s measured per point in ${QUICK.rounds} rounds` },
+  { name: 'duration', kind: 'seconds', value: '<s>', range: LIMITS.duration, modes: MEASURE, help: 'measured seconds per point, in total over its rounds' },
   {
-    name: 'rounds', kind: 'integer', value: '<n>', range: LIMITS.rounds, modes: RUN, help: 'rounds per point, interleaved; the verdict reads their spread',
+    name: 'rounds', kind: 'integer', value: '<n>', range: LIMITS.rounds, modes: MEASURE, help: 'rounds per point, interleaved; the verdict reads their spread',
     readme: 'rounds per point, interleaved (every point\'s round 1, then round 2, …); medians are reported and the verdict reads their spread (1: no spread)',
   },
-  { name: 'warmup', kind: 'seconds', value: '<s>', range: LIMITS.warmup, modes: RUN, help: 'warm-up seconds per point, not measured' },
-  { name: 'connections', kind: 'integer', value: '<n>', range: LIMITS.connections, modes: RUN, help: 'concurrent connections' },
+  { name: 'warmup', kind: 'seconds', value: '<s>', range: LIMITS.warmup, modes: MEASURE, help: 'warm-up seconds per point, not measured' },
+  { name: 'connections', kind: 'integer', value: '<n>', range: LIMITS.connections, modes: MEASURE, help: 'concurrent connections' },
   {
     name: 'param', kind: 'pairs', value: 'name=value', modes: BOTH, help: 'a lesson parameter; theory and verdict follow it (repeatable)',
     readme: 'a lesson parameter, e.g. `--param dbMs=20`: the theory and the verdict follow it (repeatable)',
@@ -61,17 +69,17 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'clinic', kind: 'choice', value: '<tool>', choices: CLINIC_TOOLS, modes: RUN, help: 'run each server under a clinic tool',
     readme: 'run each server under that clinic tool instead of 0x and link its HTML report',
   },
-  { name: 'driver', kind: 'choice', value: '<name>', choices: DRIVERS, modes: RUN, help: 'the load generator; autocannon is built in and the default' },
+  { name: 'driver', kind: 'choice', value: '<name>', choices: DRIVERS, modes: MEASURE, help: 'the load generator; autocannon is built in and the default' },
   {
-    name: 'locust-workers', kind: 'integer', value: '<n>', range: LIMITS.locustWorkers, modes: RUN, requires: { flag: 'driver', value: 'locust' },
+    name: 'locust-workers', kind: 'integer', value: '<n>', range: LIMITS.locustWorkers, modes: MEASURE, requires: { flag: 'driver', value: 'locust' },
     help: 'a Locust master and n workers on 127.0.0.1; 0 is one standalone process',
   },
   {
-    name: 'locust-user', kind: 'choice', value: '<model>', choices: LOCUST_USERS, modes: RUN, requires: { flag: 'driver', value: 'locust' },
+    name: 'locust-user', kind: 'choice', value: '<model>', choices: LOCUST_USERS, modes: MEASURE, requires: { flag: 'driver', value: 'locust' },
     help: 'fast: FastHttpUser, no think time (default); story: HttpUser, 0.5 s think time',
   },
   {
-    name: 'json', kind: 'switch', modes: RUN, help: 'the run record on stdout, everything else on stderr (use npm run -s)',
+    name: 'json', kind: 'switch', modes: MEASURE, help: 'the run record on stdout, everything else on stderr (use npm run -s)',
     readme: 'the run record on stdout, everything human on stderr: `npm run -s lesson -- 2 --json`',
   },
   {
@@ -80,8 +88,20 @@ export const FLAGS: readonly FlagSpec[] = [
     readme: 'serve one variant (with its site or upstream) on 127.0.0.1 until Ctrl+C; prints `HOTPATH_SERVING <url>` on stdout',
   },
   { name: 'port', kind: 'integer', value: '<n>', range: LIMITS.port, modes: ['serve'], help: 'the port to serve on; 0 (the default) is any free one' },
+  {
+    name: 'exercise', kind: 'switch', modes: ['exercise'],
+    help: 'check your exercise.ts: compile, compare answers, measure it against the slow variant (exit 0 passed)',
+    readme: 'check the lesson\'s exercise (`lessons/NN-slug/exercise.ts`): refused while unchanged, compiled on its own (errors as file:line, exit 2), answers compared, then measured against the slow variant and the reference in interleaved rounds; exit 0 passed, 1 not yet, 4 inconclusive',
+  },
+  { name: 'hint', kind: 'switch', modes: TUTOR, help: 'show the exercise\'s next hint (and the ones before it)' },
+  { name: 'solution', kind: 'switch', modes: TUTOR, help: 'print the reference\'s changes against the starting exercise, as a diff' },
+  {
+    name: 'reset', kind: 'switch', modes: TUTOR, help: 'put the starting exercise back (your version is kept under HOTPATH_HOME)',
+    readme: 'put the starting exercise back; your version is kept in `exercise-backups/`, progress is kept',
+  },
+  { name: 'forget', kind: 'switch', modes: TUTOR, requires: { flag: 'reset', value: 'true' }, help: 'with --reset, also clear the exercise\'s progress' },
   { name: 'verbose', kind: 'switch', modes: BOTH, help: "mirror the servers' and profilers' output to stderr" },
-  { name: 'help', short: 'h', kind: 'switch', modes: BOTH, help: 'this text, with the lesson\'s parameters and variants when a lesson is given' },
+  { name: 'help', short: 'h', kind: 'switch', modes: ['run', 'serve', 'exercise', 'tutor'], help: 'this text, with the lesson\'s parameters and variants when a lesson is given' },
 ];
 
 /** Values by flag name, validated: numbers for numeric flags, strings, booleans, name=value lists. */
@@ -118,14 +138,19 @@ export function parseFlags(argv: readonly string[], table: readonly FlagSpec[] =
     const raw = (parsed.values as Record<string, string | boolean | string[] | undefined>)[spec.name];
     if (raw !== undefined) values.set(spec.name, checkValue(spec, raw));
   }
-  const mode: FlagMode = values.has('serve') ? 'serve' : 'run';
+  const modes = MODE_FLAGS.filter(([, flags]) => flags.some((flag) => values.has(flag)));
+  const given = modes.flatMap(([, flags]) => flags.filter((flag) => values.has(flag)));
+  if (given.length > 1) throw new HotpathError('E_USAGE', `\`--${given[0]}\` and \`--${given[1]}\` do different things: give one of them`);
+  const mode: FlagMode = modes[0]?.[0] ?? 'run';
   for (const spec of table) {
     if (!values.has(spec.name)) continue;
     if (!spec.modes.includes(mode)) {
-      throw new HotpathError('E_USAGE', mode === 'serve' ? `\`--${spec.name}\` does not go with \`--serve\`` : `\`--${spec.name}\` can only go with \`--serve <variant>\``);
+      const home = table.find((other) => other.name === MODE_FLAGS.find(([m]) => spec.modes.includes(m))?.[1][0]);
+      throw new HotpathError('E_USAGE', mode !== 'run' ? `\`--${spec.name}\` does not go with \`--${given[0]}\``
+        : `\`--${spec.name}\` can only go with \`${home ? flagSynopsis(home) : '?'}\``);
     }
-    if (spec.requires && values.get(spec.requires.flag) !== spec.requires.value) {
-      throw new HotpathError('E_USAGE', `\`--${spec.name}\` can only go with \`--${spec.requires.flag} ${spec.requires.value}\``);
+    if (spec.requires && String(values.get(spec.requires.flag)) !== spec.requires.value) {
+      throw new HotpathError('E_USAGE', `\`--${spec.name}\` can only go with \`${requirement(spec.requires)}\``);
     }
   }
   return { values, positionals: parsed.positionals, mode };
@@ -155,6 +180,11 @@ function checkValue(spec: FlagSpec, raw: string | boolean | string[]): number | 
   }
 }
 
+/** `--driver locust`, or `--reset` for a switch. */
+function requirement(requires: NonNullable<FlagBase['requires']>): string {
+  return requires.value === 'true' ? `--${requires.flag}` : `--${requires.flag} ${requires.value}`;
+}
+
 /** `--duration <s>`, `-h, --help`: how a flag is written. */
 export function flagSynopsis(spec: FlagSpec): string {
   return `${spec.short ? `-${spec.short}, ` : ''}--${spec.name}${spec.value ? ` ${spec.value}` : ''}`;
@@ -165,8 +195,8 @@ function constraints(spec: FlagSpec): string[] {
   const parts: string[] = [];
   if (spec.kind === 'seconds' || spec.kind === 'integer') parts.push(`${spec.range[0]}-${spec.range[1]}`);
   if (spec.kind === 'choice') parts.push(spec.choices.join('|'));
-  if (spec.requires) parts.push(`with --${spec.requires.flag} ${spec.requires.value}`);
-  if (!spec.modes.includes('run') && spec.name !== 'serve') parts.push('with --serve');
+  if (spec.requires) parts.push(`with ${requirement(spec.requires)}`);
+  if (!spec.modes.includes('run') && spec.modes.includes('serve') && spec.name !== 'serve') parts.push('with --serve');
   return parts;
 }
 

@@ -24,6 +24,12 @@ export interface ParsedArgs extends Omit<RunOptions, 'duration' | 'warmup' | 'co
   serve: string | null;
   /** `--port <n>` with --serve (0: any free port). */
   port: number;
+  /** `--exercise`: check the lesson's exercise instead of running the lesson. */
+  exercise: boolean;
+  /** `--hint`, `--solution` or `--reset`: an exercise action that measures nothing. */
+  tutor: 'hint' | 'solution' | 'reset' | null;
+  /** `--forget` with --reset. */
+  forget: boolean;
 }
 
 export function parseCliArgs(argv: readonly string[]): ParsedArgs {
@@ -55,6 +61,9 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     rawParams: paramPairs(get<string[]>('param') ?? []),
     serve: get<string>('serve') ?? null,
     port: get<number>('port') ?? RUN_DEFAULTS.servePort,
+    exercise: get<boolean>('exercise') ?? false,
+    tutor: (['hint', 'solution', 'reset'] as const).find((action) => get<boolean>(action) === true) ?? null,
+    forget: get<boolean>('forget') ?? false,
   };
 }
 

@@ -118,10 +118,11 @@ export function printResults(t: Terminal, lesson: Lesson, record: RunRecord, rec
   for (const line of renderTable(record, lesson)) t.line(line);
   t.line();
   const { comparison } = record;
+  const exercise = record.exercise !== undefined;
   const mark = !comparison.valid ? t.paint('red', '✗ invalid run')
-    : comparison.verdict === 'agrees' ? t.paint('green', '✓ agrees with theory')
+    : comparison.verdict === 'agrees' ? t.paint('green', exercise ? '✓ passed' : '✓ agrees with theory')
       : comparison.verdict === 'inconclusive' ? t.paint('yellow', '? inconclusive: the noise is as large as the question (exit 4)')
-        : t.paint('red', '✗ disagrees with theory');
+        : t.paint('red', exercise ? '✗ not fast enough yet' : '✗ disagrees with theory');
   const profiled = profiledFiguresNote(record);
   if (profiled) t.line(t.paint('dim', `profiles: ${profiled}`));
   t.line(`${t.paint('bold', 'verdict')} ${mark}${comparison.speedup !== null ? ` · speedup ${comparison.speedup}x` : ''}`);

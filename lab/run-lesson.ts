@@ -16,7 +16,7 @@ import type { LoadDriver } from '../loadtests/load-driver.js';
 import { TRIVIAL_PATH, variantPath } from '../server/app.js';
 import { buildRecord } from './build-record.js';
 import { chartsFor } from './charts.js';
-import { fetchAnswers, findMismatch } from './equivalence.js';
+import { AnswerMismatch, fetchAnswers, findMismatch } from './equivalence.js';
 import { publishRun, runGalleryDir, writeGalleryIndex, type PublishedRun } from './gallery.js';
 import { closePoint, measureRound, startPoint, unfinishedPoint, warmPoint, type OpenPoint, type OpenPointInput, type PointProfiles, type PointResult, type RunIo } from './measure-point.js';
 import { summarizeRounds } from './rounds.js';
@@ -27,6 +27,7 @@ import { fetchSiteAnswers, findBrokenAnswer, findSiteMismatch } from './site-equ
 import { prepareSite, type PreparedSite } from './site-setup.js';
 import { createRunFolder, sweepLeftovers, unmarkRunFolder } from './sweep.js';
 import { Terminal } from './terminal.js';
+import type { ExerciseRecordInfo } from './exercise-lesson.js';
 
 export type { RunIo } from './measure-point.js';
 
@@ -38,7 +39,15 @@ export interface RunOutcome {
   recordFile: string;
 }
 
-export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo): Promise<RunOutcome> {
+/** What an exercise check adds to a run (lab/exercise-check.ts). */
+export interface RunExtras {
+  /** Marks the record as an exercise check's, never a run of the lesson. */
+  exercise?: ExerciseRecordInfo;
+  /** Environment of every lesson server (the compiled exercise's path). */
+  serverEnv?: Readonly<Record<string, string>>;
+}
+
+export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo, extras: RunExtras = {}): Promise<RunOutcome> {
   const { terminal: t } = io;
   const driver: LoadDriver = createDriver(lesson, options);
   await driver.check?.(); // a missing tool stops the run before anything is written
@@ -101,6 +110,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
       profiler: pointProfiler,
       windowProfile: cpu && !isCeiling ? ['cpu'] : [],
       warmupConnections: lesson.load.warmupConnections?.(point.connections) ?? point.connections,
+      serverEnv: extras.serverEnv,
       ...pass,
     });
   };
@@ -173,6 +183,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
       lesson, options, runId, startedAt, notes: [...notes, why], status: aborted ? 'aborted' : 'failed',
       points: opened.filter((point) => point !== ceilingPoint && measured(point)).map(unfinishedPoint),
       ceiling: ceilingPoint && measured(ceilingPoint) ? unfinishedPoint(ceilingPoint) : null,
+      exercise: extras.exercise,
     });
     await writeRunRecord(recordFile, record);
     await unmarkRunFolder(runDir);
@@ -182,7 +193,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo):
 
   const ceiling = ceilingPoint ? results.shift()! : null; // opened first
   await upstream?.stop();
-  const record = buildRecord({ lesson, options, runId, startedAt, points: results, ceiling, notes, status: 'complete' });
+  const record = buildRecord({ lesson, options, runId, startedAt, points: results, ceiling, notes, status: 'complete', exercise: extras.exercise });
   // The measurement is safe on disk before anything else can fail.
   await writeRunRecord(recordFile, record);
   const gallery = await publishRunGraphs(record, lesson, results, recordFile);
@@ -341,7 +352,8 @@ async function checkAnswers(lesson: Lesson, options: RunOptions, t: Terminal): P
   const mismatch = findMismatch(answers);
   if (mismatch) {
     const { baseline, other } = mismatch;
-    throw new HotpathError('E_MISMATCH', `variants disagree: ${baseline.variant} answered ${baseline.status} ${baseline.body}, ${other.variant} answered ${other.status} ${other.body}`);
+    throw new AnswerMismatch(`GET ${variantPath(lesson, lesson.variants.find((v) => v.name === other.variant)!)}${toQueryString(options.params)}`,
+      { variant: baseline.variant, answer: `${baseline.status} ${baseline.body}` }, { variant: other.variant, answer: `${other.status} ${other.body}` });
   }
   const first = answers[0]!;
   if (first.status !== 200) throw new HotpathError('E_SERVER', `${first.variant} answered ${first.status} ${first.body}`);
@@ -354,7 +366,7 @@ async function checkSiteAnswers(lesson: Lesson, options: RunOptions, site: Prepa
   const all = await fetchSiteAnswers(lesson, { params: options.params, siteDir: site.dir, upstreamUrl: site.upstreamUrl, signal: io.signal });
   const mismatch = findSiteMismatch(all);
   if (mismatch) {
-    throw new HotpathError('E_MISMATCH', `variants disagree on ${mismatch.probe}: ${mismatch.baseline}; ${mismatch.variant}: ${mismatch.other}`);
+    throw new AnswerMismatch(mismatch.probe, { variant: mismatch.baselineVariant, answer: mismatch.baseline }, { variant: mismatch.variant, answer: mismatch.other });
   }
   const answers = all[0]!.answers;
   // Agreeing is not enough: all of them could be wrong the same way.

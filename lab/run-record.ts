@@ -1,5 +1,6 @@
 // The run record (a contract that tools, tests and the README rely on: adding a field keeps
 // SCHEMA_VERSION, renaming or removing one bumps it), and writing it so no reader sees half a file.
+import type { ExerciseRecordInfo } from './exercise-lesson.js';
 import { randomBytes } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
 import type { Params } from '../core/params.js';
@@ -149,6 +150,11 @@ export interface RunRecord {
   compareFlamegraphs: string | null;
   /** Each differential view's `.diff.folded` (`<stack> <baseline> <subject>`), relative to the project root. */
   diffs?: Array<{ kind: 'cpu' | 'alloc'; subject: string; baseline: string; file: string }>;
+  /**
+   * Present on an exercise check's run (`--exercise`): the learner's file, the reference it is
+   * shown against, the figure and threshold that decide. `comparison.verdict` is its outcome.
+   */
+  exercise?: ExerciseRecordInfo;
 }
 
 /** Writes `file` via a temp file and a rename, so a crash leaves the old file or the new, never half. */

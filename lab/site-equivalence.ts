@@ -133,17 +133,17 @@ async function probeVariant(lesson: Lesson, variant: Variant, mix: readonly stri
 }
 
 /** The first probe a variant answers differently from the baseline, or null when all agree. */
-export function findSiteMismatch(all: readonly SiteAnswers[]): { probe: string; baseline: string; variant: string; other: string } | null {
+export function findSiteMismatch(all: readonly SiteAnswers[]): { probe: string; baselineVariant: string; baseline: string; variant: string; other: string } | null {
   const [baseline, ...others] = all;
   if (!baseline) return null;
   for (const other of others) {
     const theirs = new Map(other.answers.map((a) => [a.probe, a.summary]));
     for (const answer of baseline.answers) {
       const summary = theirs.get(answer.probe) ?? 'no answer';
-      if (summary !== answer.summary) return { probe: answer.probe, baseline: `${baseline.variant}: ${answer.summary}`, variant: other.variant, other: summary };
+      if (summary !== answer.summary) return { probe: answer.probe, baselineVariant: baseline.variant, baseline: answer.summary, variant: other.variant, other: summary };
     }
     if (other.answers.length !== baseline.answers.length) {
-      return { probe: 'the set of probes', baseline: `${baseline.variant}: ${baseline.answers.length} answers`, variant: other.variant, other: `${other.answers.length} answers` };
+      return { probe: 'the set of probes', baselineVariant: baseline.variant, baseline: `${baseline.answers.length} answers`, variant: other.variant, other: `${other.answers.length} answers` };
     }
   }
   return null;

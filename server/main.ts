@@ -13,7 +13,7 @@ import { ParamError, parseParamPairs, parseParams } from '../core/params.js';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Lesson, SiteVariant, Variant } from '../core/lesson.js';
-import { compiledExercise, EXERCISE_VARIANT } from '../core/paths.js';
+import { compiledExercise, EXERCISE_MODULE_ENV, EXERCISE_VARIANT } from '../core/paths.js';
 import { findLesson } from '../lessons/catalog.js';
 import { createApp } from './app.js';
 import { failAndExit, listenOnLoopback, portFrom, stopWhenAsked } from './lab-process.js';
@@ -83,7 +83,8 @@ stopWhenAsked(() => {
  * (lab/exercise-build.ts), exports `exercise`, a factory like the lesson's slow one.
  */
 async function exerciseVariant(of: Lesson): Promise<Variant> {
-  const file = compiledExercise(of.slug);
+  // The runner names the module it compiled (a test's copy, say); by default, the lesson's own.
+  const file = process.env[EXERCISE_MODULE_ENV] ?? compiledExercise(of.slug);
   if (!existsSync(file)) fail(`lesson ${of.id}'s exercise is not compiled: check it with npm run lesson:${of.id} -- --exercise`);
   const module = (await import(pathToFileURL(file).href)) as { exercise?: unknown };
   if (typeof module.exercise !== 'function') fail(`${file} exports no \`exercise\` factory`);

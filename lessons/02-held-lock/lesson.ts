@@ -45,6 +45,17 @@ export const lesson: Lesson = {
   profile: 'none',
   measureCeiling: true,
   equivalentAnswers: true,
+  exercise: {
+    reference: { variant: 'rwlock-early-release', file: 'fast.ts' },
+    figure: 'rps',
+    // THRESHOLD
+    threshold: 10,
+    hints: [
+      'Time a request in your head: how long is the lock held, and what does the handler do while it holds it?',
+      'The lock guards the client directory, not the database. The await on the DB call happens with the lock still taken, so every other request queues behind it.',
+      'Copy the ids while holding the lock, release it (call release(), or end the try/finally) before `await simulatedDbCall(...)`, then sum after the call.',
+    ],
+  },
   theory: ({ params, connections, thinkTimeMs }) => {
     const dbMs = params.dbMs as number;
     const think = thinkTimeMs ? ` each waiting ${thinkTimeMs} ms between requests` : '';

@@ -1,0 +1,125 @@
+// An exercise check is a lesson run of its own: the slow variant, the learner's exercise and the
+// reference, measured in interleaved rounds by runLesson like any lesson, and judged by one check:
+// does the exercise beat the slow variant by the lesson's threshold in every round?
+import { checkSuffix, formatSpread, judgeCheck, pairRounds, roundsOf, unjudged, type JudgedCheck } from '../core/checks.js';
+import { formatBytes, formatRate } from '../core/format.js';
+import { KERNEL_READ_COUNTER, type ExerciseFigure, type ExerciseSpec, type Lesson, type MeasuredPoint, type RoundFigures, type Variant, type VariantFactory, type SiteVariantFactory } from '../core/lesson.js';
+import { EXERCISE_VARIANT } from '../core/paths.js';
+
+/** The name of the check that decides, in the verdict and the record. */
+export const EXERCISE_CHECK = 'your exercise';
+/** The record's `comparison.expected` key of the exercise's median improvement over the slow variant. */
+export const EXERCISE_RATIO = 'exerciseRatioMedian';
+
+/** The three variants of an exercise run, by role. */
+export interface ExerciseNames {
+  slow: string;
+  exercise: string;
+  reference: string;
+}
+
+/** What an exercise run adds to its record, so that it is never read as a run of the lesson. */
+export interface ExerciseRecordInfo {
+  /** The learner's file, relative to the project. */
+  source: string;
+  reference: string;
+  figure: ExerciseFigure;
+  threshold: number;
+}
+
+const FIGURE_WORDS: Record<ExerciseFigure, { what: string; better: string }> = {
+  rps: { what: 'req/s', better: 'the req/s of' },
+  allocBytes: { what: 'JS heap bytes allocated per request', better: 'fewer heap bytes per request than' },
+  readBytes: { what: 'bytes read per request (files and sockets, counted by the kernel)', better: 'fewer bytes read per request than' },
+};
+
+/** `rps`: higher is better; the costs: lower is better. Either way, "how many times better". */
+export function improvement(figure: ExerciseFigure, mine: RoundFigures, slow: RoundFigures): number | null {
+  if (figure === 'rps') return slow.rps > 0 ? mine.rps / slow.rps : null;
+  const cost = (round: RoundFigures): number | null =>
+    figure === 'allocBytes' ? round.allocBytesPerRequest : (round.workPerRequest[KERNEL_READ_COUNTER] ?? null);
+  const [a, b] = [cost(mine), cost(slow)];
+  if (a === null || b === null) return null;
+  // A request always costs something (its parsing, its socket read): a byte keeps this finite.
+  return b / Math.max(a, 1);
+}
+
+export function exerciseNames(lesson: Lesson, spec: ExerciseSpec): ExerciseNames {
+  return { slow: lesson.variants[0]!.name, exercise: EXERCISE_VARIANT, reference: spec.reference.variant };
+}
+
+/**
+ * The lesson as an exercise run sees it: three variants (slow, the exercise, the reference),
+ * no ceiling, no profiles, and a verdict that judges the exercise against the slow variant.
+ */
+export function exerciseLesson(lesson: Lesson, factory: VariantFactory | SiteVariantFactory): Lesson {
+  const spec = lesson.exercise;
+  if (!spec) throw new Error(`lesson ${lesson.id} has no exercise`);
+  const names = exerciseNames(lesson, spec);
+  const slow = lesson.variants[0]!;
+  const reference = lesson.variants.find((v) => v.name === spec.reference.variant);
+  if (!reference) throw new Error(`lesson ${lesson.id}'s exercise names an unknown reference \`${spec.reference.variant}\``);
+  const summary = 'your fix (exercise.ts)';
+  const exercise: Variant = lesson.site
+    ? { name: EXERCISE_VARIANT, summary, serve: factory as SiteVariantFactory }
+    : { name: EXERCISE_VARIANT, summary, create: factory as VariantFactory };
+  const words = FIGURE_WORDS[spec.figure];
+  const site = lesson.site && spec.figure === 'readBytes'
+    ? { ...lesson.site, counters: [...lesson.site.counters, { name: KERNEL_READ_COUNTER, title: 'read KB/req', scale: 1 / 1024, decimals: 1 }] }
+    : lesson.site;
+  return {
+    ...lesson,
+    title: `${lesson.title} · exercise`,
+    watch: [`your exercise against ${names.slow} (slow) and ${names.reference} (the reference), judged by ${words.what}`],
+    variants: [slow, exercise, reference],
+    ...(site ? { site } : {}),
+    measureCeiling: false,
+    ceilingVariant: undefined,
+    profile: 'none',
+    quickWithoutProfile: undefined,
+    diffPairs: undefined,
+    plan: spec.plan ? (connections) => spec.plan!(connections, names) : undefined,
+    theory: (input) => ({
+      headline: `your exercise passes when it gets ${spec.threshold}x ${words.better} ${names.slow} in every round, with the same answers`,
+      worstLatencyMs: lesson.theory(input).worstLatencyMs,
+    }),
+    verdict: ({ points }) => exerciseVerdict(spec, names, points),
+    exercise: spec,
+  };
+}
+
+/** The points of a role: the plan may give one role several (lesson 5 measures warm requests only). */
+function pointOf(points: readonly MeasuredPoint[], variant: string): MeasuredPoint | undefined {
+  return points.find((p) => p.variant === variant);
+}
+
+export function exerciseVerdict(spec: ExerciseSpec, names: ExerciseNames, points: readonly MeasuredPoint[]): ReturnType<Lesson['verdict']> {
+  const slow = pointOf(points, names.slow);
+  const mine = pointOf(points, names.exercise);
+  const reference = pointOf(points, names.reference);
+  if (!slow || !mine) return { expected: { threshold: spec.threshold }, checks: [unjudged(EXERCISE_CHECK)], notes: ['the exercise and the slow variant must both be measured'] };
+  const ratios = (point: MeasuredPoint, figure: ExerciseFigure): number[] =>
+    pairRounds(roundsOf(point), roundsOf(slow), (a, s) => improvement(figure, a, s));
+  const check: JudgedCheck = judgeCheck({ name: EXERCISE_CHECK, values: ratios(mine, spec.figure), band: [spec.threshold, Number.POSITIVE_INFINITY] });
+  const times = (value: number): string => `${value >= 10 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2)}x`;
+  const figureOf = (point: MeasuredPoint): string => describeFigure(spec.figure, point);
+  const notes: string[] = [
+    `your exercise: ${figureOf(mine)}, ${formatSpread(check, times)} ${FIGURE_WORDS[spec.figure].better} ${names.slow} (${figureOf(slow)}); ` +
+      `it passes at ${spec.threshold}x in every round${checkSuffix(check, times)}`,
+  ];
+  if (reference) {
+    const scale = judgeCheck({ name: names.reference, values: ratios(reference, spec.figure), band: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY] });
+    notes.push(`for scale, the reference (${names.reference}): ${figureOf(reference)}, ${formatSpread(scale, times)}`);
+  }
+  if (spec.figure !== 'rps') {
+    const timing = judgeCheck({ name: 'req/s', values: ratios(mine, 'rps'), band: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY] });
+    notes.push(`timing, shown and not judged: your exercise serves ${formatSpread(timing, times)} the req/s of ${names.slow} (${formatRate(mine.rps)} vs ${formatRate(slow.rps)})`);
+  }
+  return { expected: { threshold: spec.threshold, figure: spec.figure, [EXERCISE_RATIO]: Number.isFinite(check.median) ? Number(check.median.toPrecision(4)) : null }, checks: [check], notes };
+}
+
+function describeFigure(figure: ExerciseFigure, point: MeasuredPoint): string {
+  if (figure === 'rps') return `${formatRate(point.rps)} req/s`;
+  const bytes = figure === 'allocBytes' ? point.allocBytesPerRequest : (point.workPerRequest[KERNEL_READ_COUNTER] ?? null);
+  return bytes === null ? 'not measured' : `${formatBytes(bytes)}/req ${figure === 'allocBytes' ? 'allocated' : 'read'}`;
+}
