@@ -1,8 +1,11 @@
-// `npm run lessons`: prints the catalogue with a mark from each lesson's latest run.
+// `npm run lessons`: the catalogue, with each lesson's latest run and its exercise's progress.
 import { lessons } from '../lessons/catalog.js';
 import { catalogueLines } from './catalogue.js';
 import { readAllRecords } from './gallery.js';
+import { readProgress } from './progress.js';
 import { Terminal } from './terminal.js';
 
 const terminal = new Terminal(process.stdout);
-for (const line of catalogueLines(terminal, lessons, await readAllRecords())) terminal.line(line);
+const { progress, problem } = await readProgress();
+if (problem) process.stderr.write(`hotpath: ${problem}; showing no exercise progress (the next check keeps that file aside and starts a new one)\n`);
+for (const line of catalogueLines(terminal, lessons, await readAllRecords(), progress)) terminal.line(line);

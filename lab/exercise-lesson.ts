@@ -27,7 +27,8 @@ export interface ExerciseRecordInfo {
   threshold: number;
 }
 
-const FIGURE_WORDS: Record<ExerciseFigure, { what: string; better: string }> = {
+/** An exercise's figure in words: what it is, and "N x <better> <slow variant>". */
+export const FIGURE_WORDS: Record<ExerciseFigure, { what: string; better: string }> = {
   rps: { what: 'req/s', better: 'the req/s of' },
   allocBytes: { what: 'JS heap bytes allocated per request', better: 'fewer heap bytes per request than' },
   readBytes: { what: 'bytes read per request (files and sockets, counted by the kernel)', better: 'fewer bytes read per request than' },

@@ -50,7 +50,7 @@ export async function showSolution(t: Terminal, lesson: Lesson): Promise<void> {
     t.line(colour ? t.paint(colour, line) : line);
   }
   t.line();
-  t.line(t.paint('dim', `One way, not the only one: your exercise passes when it beats the slow variant by ${specOf(lesson).threshold}x, whatever it changes.`));
+  t.line(t.paint('dim', `One way, not the only one: your exercise (keep its export named \`exercise\`) passes when it beats the slow variant by ${specOf(lesson).threshold}x, whatever it changes.`));
 }
 
 /** Puts the pristine start back in the exercise's place; `forget` also clears its progress. */

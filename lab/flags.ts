@@ -99,7 +99,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'reset', kind: 'switch', modes: TUTOR, help: 'put the starting exercise back (your version is kept under HOTPATH_HOME)',
     readme: 'put the starting exercise back; your version is kept in `exercise-backups/`, progress is kept',
   },
-  { name: 'forget', kind: 'switch', modes: TUTOR, requires: { flag: 'reset', value: 'true' }, help: 'with --reset, also clear the exercise\'s progress' },
+  { name: 'forget', kind: 'switch', modes: TUTOR, requires: { flag: 'reset', value: 'true' }, help: 'also clear the exercise\'s progress (hints and checks)' },
   { name: 'verbose', kind: 'switch', modes: BOTH, help: "mirror the servers' and profilers' output to stderr" },
   { name: 'help', short: 'h', kind: 'switch', modes: ['run', 'serve', 'exercise', 'tutor'], help: 'this text, with the lesson\'s parameters and variants when a lesson is given' },
 ];
@@ -144,7 +144,7 @@ export function parseFlags(argv: readonly string[], table: readonly FlagSpec[] =
   const mode: FlagMode = modes[0]?.[0] ?? 'run';
   for (const spec of table) {
     if (!values.has(spec.name)) continue;
-    if (!spec.modes.includes(mode)) {
+    if (!spec.modes.includes(mode) && !(mode === 'run' && spec.requires)) {
       const home = table.find((other) => other.name === MODE_FLAGS.find(([m]) => spec.modes.includes(m))?.[1][0]);
       throw new HotpathError('E_USAGE', mode !== 'run' ? `\`--${spec.name}\` does not go with \`--${given[0]}\``
         : `\`--${spec.name}\` can only go with \`${home ? flagSynopsis(home) : '?'}\``);

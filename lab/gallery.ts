@@ -161,5 +161,6 @@ function verdictWords(record: RunRecord): string {
   if (!comparison.valid) return '✗ invalid';
   // Records from before the three outcomes have no `verdict`.
   const verdict = comparison.verdict ?? (comparison.agreesWithTheory ? 'agrees' : 'disagrees');
+  if (record.exercise) return verdict === 'agrees' ? '✓ exercise passed' : verdict === 'inconclusive' ? '? inconclusive' : '✗ exercise not yet';
   return verdict === 'agrees' ? '✓ agrees' : verdict === 'inconclusive' ? '? inconclusive' : '✗ disagrees';
 }

@@ -1,6 +1,8 @@
-// Your turn: this is the slow handler. Make it serve more than 20 requests a second at 100
-// connections without changing its answer. Look at what the lock protects, and at how long it is
-// held. Check with `npm run lesson:2 -- --exercise`; `--hint` when stuck.
+// Your turn: this is the slow handler, held-mutex. Make it serve at least 10 times its req/s at
+// the lesson's load (100 connections, a 50 ms DB call) and keep its answer. Look at what the lock
+// protects, and at how long it is held.
+// Check with `npm run lesson:2 -- --exercise`; `--hint` when stuck; `npm run watch -- 2` re-checks
+// on every save.
 import { Mutex } from 'async-mutex';
 import type { VariantFactory } from '../../core/lesson.js';
 import { collectUserIds, createClientDirectory, sumUserIds } from '../support/client-directory.js';

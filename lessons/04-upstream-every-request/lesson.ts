@@ -68,6 +68,17 @@ export const lesson: Lesson = {
   profile: 'none',
   measureCeiling: false,
   equivalentAnswers: true,
+  exercise: {
+    reference: { variant: 'cached-map', file: 'fast.ts' },
+    figure: 'rps',
+    // THRESHOLD
+    threshold: 5,
+    hints: [
+      'Look at the upstream/req column and the p50 latency: what does every request wait for, and how often does the redirect map actually change?',
+      'The map can live in the closure, beside the handler: fetch it once, keep it, and refresh it now and then instead of on every request. Requests should read what is there.',
+      'A `setInterval(refresh, lab.params.refreshMs).unref()` keeps it fresh; clear it when `lab.closed` aborts. Let the first requests await the first fetch, and keep the last good map when a refresh fails.',
+    ],
+  },
   theory: ({ params, connections, thinkTimeMs }) => {
     const bound = littlesLawRps(connections, params.upstreamMs as number, thinkTimeMs);
     return {

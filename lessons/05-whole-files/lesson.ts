@@ -76,6 +76,19 @@ export const lesson: Lesson = {
   ],
   measureCeiling: false,
   equivalentAnswers: true,
+  exercise: {
+    reference: { variant: FAST, file: 'fast.ts' },
+    figure: 'readBytes',
+    // THRESHOLD
+    threshold: 10,
+    hints: [
+      'Compare the read KB/req column of the @warm rows: for a 304 the browser already has the bytes. What does the handler read, and what for?',
+      'An ETag only has to change when the file does. The file\'s size and modification time, which one stat() gives, say that without reading a byte of it.',
+      '`statSiteFile` already returns the stats: build the ETag from name, size and mtime (`metadataEtag` in support/site/serve-file.ts), answer 304 before reading, and read the file only for a 200.',
+    ],
+    // Revalidations only: cold, every variant reads the whole file, and that is the right answer.
+    plan: (connections, names) => [names.slow, names.exercise, names.reference].map((variant) => ({ label: `${variant}${WARM}`, variant, connections, revalidate: true })),
+  },
   plan: (connections) => {
     const names = [SLOW, FAST, LIBRARY];
     const cold: PlannedPoint[] = names.map((name) => ({ label: name, variant: name, connections }));

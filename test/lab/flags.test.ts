@@ -25,9 +25,11 @@ describe('the flag table', () => {
   it('parses every flag it declares, and only those', () => {
     for (const spec of FLAGS) {
       const sample = spec.kind === 'switch' ? [] : spec.kind === 'choice' ? [spec.choices[0]!] : spec.kind === 'pairs' ? ['a=1'] : spec.kind === 'text' ? ['x'] : [String(spec.range[0])];
-      const requires = spec.requires ? [`--${spec.requires.flag}`, spec.requires.value] : [];
-      const serve = spec.modes.includes('run') || spec.name === 'serve' ? [] : ['--serve', 'x'];
-      expect(parseFlags([`--${spec.name}`, ...sample, ...requires, ...serve]).values.has(spec.name)).toBe(true);
+      const requires = spec.requires ? (spec.requires.value === 'true' ? [`--${spec.requires.flag}`] : [`--${spec.requires.flag}`, spec.requires.value]) : [];
+      // A flag of another mode than `run` goes with the flag that enters it (or is that flag).
+      const enter = spec.modes.includes('run') || ['serve', 'exercise', 'hint', 'solution', 'reset'].includes(spec.name) || spec.requires ? []
+        : spec.modes.includes('serve') ? ['--serve', 'x'] : spec.modes.includes('exercise') ? ['--exercise'] : [];
+      expect(parseFlags([`--${spec.name}`, ...sample, ...requires, ...enter]).values.has(spec.name)).toBe(true);
     }
     expect(() => parseFlags(['--frobnicate'])).toThrow(/Unknown option '--frobnicate'/);
   });
@@ -38,5 +40,17 @@ describe('the flag table', () => {
     expect(() => parseFlags(['2', '--port', '8080'])).toThrow('`--port` can only go with `--serve <variant>`');
     expect(() => parseFlags(['2', '--serve', ''])).toThrow(/followed by <variant>/);
     expect(() => parseFlags(['2', '--serve', 'x', '--port', '70000'])).toThrow(/from 0 to 65535/);
+  });
+
+  it('keeps the exercise check and its hint, solution and reset apart from runs and from each other', () => {
+    expect(parseFlags(['2', '--exercise', '--rounds', '5', '--quick', '--json']).mode).toBe('exercise');
+    expect(parseFlags(['2', '--hint']).mode).toBe('tutor');
+    expect(parseFlags(['2', '--reset', '--forget']).mode).toBe('tutor');
+    expect(() => parseFlags(['2', '--exercise', '--profile', 'cpu'])).toThrow('`--profile` does not go with `--exercise`');
+    expect(() => parseFlags(['2', '--exercise', '--hint'])).toThrow('`--exercise` and `--hint` do different things: give one of them');
+    expect(() => parseFlags(['2', '--hint', '--solution'])).toThrow('`--hint` and `--solution` do different things');
+    expect(() => parseFlags(['2', '--hint', '--rounds', '3'])).toThrow('`--rounds` does not go with `--hint`');
+    expect(() => parseFlags(['2', '--forget'])).toThrow('`--forget` can only go with `--reset`');
+    expect(() => parseFlags(['2', '--serve', 'x', '--exercise'])).toThrow('`--serve` and `--exercise` do different things');
   });
 });
