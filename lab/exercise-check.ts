@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { EXIT, HotpathError } from '../core/errors.js';
 import type { Lesson, SiteVariantFactory, VariantFactory } from '../core/lesson.js';
-import { EXERCISE_MODULE_ENV, relativeToRoot } from '../core/paths.js';
+import { EXERCISE_MODULE_ENV, EXERCISE_VARIANT, relativeToRoot } from '../core/paths.js';
 import type { RunOptions } from '../core/run-options.js';
 import { AnswerMismatch } from './equivalence.js';
 import { buildExercise, exerciseFiles, type ExerciseFiles } from './exercise-build.js';
@@ -38,7 +38,7 @@ export async function checkExercise(lesson: Lesson, options: RunOptions, io: Run
     return { exitCode, outcome, record };
   };
 
-  t.line(`${t.paint('bold', `hotpath · lesson ${lesson.id} · exercise`)}  ${t.paint('dim', source)}`);
+  t.line(`${t.paint('bold', `checking lesson ${lesson.id}'s exercise:`)} ${source}`);
   const [mine, start] = await Promise.all([readSource(files.source, lesson), readFile(files.start, 'utf8')]);
   if (sameSource(mine, start)) {
     t.line(`${t.paint('yellow', '✗ unchanged:')} ${source} is still the slow handler it started as, so there is nothing to check yet.`);
@@ -54,9 +54,8 @@ export async function checkExercise(lesson: Lesson, options: RunOptions, io: Run
     for (const error of built.errors) t.line(`  ${error}`);
     return remember('does-not-compile', EXIT.usage);
   }
-  const factory = await importExercise(built.compiled, source);
-
   try {
+    const factory = await importExercise(built.compiled, source);
     const { record } = await runLesson(exerciseLesson(lesson, factory), options, io, {
       exercise: { source, reference: spec.reference.variant, figure: spec.figure, threshold: spec.threshold },
       serverEnv: { [EXERCISE_MODULE_ENV]: built.compiled },
@@ -67,7 +66,8 @@ export async function checkExercise(lesson: Lesson, options: RunOptions, io: Run
     printOutcome(io, lesson, outcome, spec.threshold);
     return remember(outcome, outcome === 'passed' ? EXIT.agrees : outcome === 'inconclusive' ? EXIT.inconclusive : EXIT.disagrees, record, judged);
   } catch (error) {
-    if (error instanceof AnswerMismatch) {
+    // Only the exercise's answer is the learner's to fix; slow and reference disagreeing is ours.
+    if (error instanceof AnswerMismatch && error.second.variant === EXERCISE_VARIANT) {
       t.line(`${t.paint('red', '✗ a different answer:')} your exercise must compute what the slow variant does (no timing until it does)`);
       t.line(`  request    ${error.request}`);
       const width = Math.max(error.first.variant.length, error.second.variant.length) + 2;
@@ -75,6 +75,8 @@ export async function checkExercise(lesson: Lesson, options: RunOptions, io: Run
       t.line(`  ${error.second.variant.padEnd(width)} ${error.second.answer}`);
       return remember('wrong-answer', EXIT.disagrees);
     }
+    // A server that would not start or answer (the exercise threw, say): the message says why.
+    if (error instanceof HotpathError && error.code === 'E_SERVER') await remember('failed', EXIT.disagrees);
     throw error;
   }
 }
@@ -88,7 +90,12 @@ async function readSource(file: string, lesson: Lesson): Promise<string> {
 }
 
 async function importExercise(compiled: string, source: string): Promise<VariantFactory | SiteVariantFactory> {
-  const module = (await import(pathToFileURL(compiled).href)) as { exercise?: unknown };
+  let module: { exercise?: unknown };
+  try {
+    module = (await import(pathToFileURL(compiled).href)) as { exercise?: unknown };
+  } catch (error) {
+    throw new HotpathError('E_SERVER', `${source} compiles, but throws when it is loaded: ${(error as Error).stack ?? String(error)}`);
+  }
   if (typeof module.exercise !== 'function') {
     throw new HotpathError('E_USAGE', `${source} must export \`exercise\`, a variant factory like the slow handler's (it was renamed or removed)`);
   }

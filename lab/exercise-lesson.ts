@@ -4,6 +4,7 @@
 import { checkSuffix, formatSpread, judgeCheck, pairRounds, roundsOf, unjudged, type JudgedCheck } from '../core/checks.js';
 import { formatBytes, formatRate } from '../core/format.js';
 import { KERNEL_READ_COUNTER, type ExerciseFigure, type ExerciseSpec, type Lesson, type MeasuredPoint, type RoundFigures, type Variant, type VariantFactory, type SiteVariantFactory } from '../core/lesson.js';
+import { HotpathError } from '../core/errors.js';
 import { EXERCISE_VARIANT } from '../core/paths.js';
 
 /** The name of the check that decides, in the verdict and the record. */
@@ -61,9 +62,17 @@ export function exerciseLesson(lesson: Lesson, factory: VariantFactory | SiteVar
   const reference = lesson.variants.find((v) => v.name === spec.reference.variant);
   if (!reference) throw new Error(`lesson ${lesson.id}'s exercise names an unknown reference \`${spec.reference.variant}\``);
   const summary = 'your fix (exercise.ts)';
+  // The learner's code: a factory that throws is their error to read, not a bug of the lab's.
+  const guarded = ((lab: Parameters<VariantFactory>[0]) => {
+    try {
+      return factory(lab);
+    } catch (error) {
+      throw new HotpathError('E_SERVER', `your exercise's \`exercise\` factory threw before serving anything: ${(error as Error).stack ?? String(error)}`);
+    }
+  }) as VariantFactory & SiteVariantFactory;
   const exercise: Variant = lesson.site
-    ? { name: EXERCISE_VARIANT, summary, serve: factory as SiteVariantFactory }
-    : { name: EXERCISE_VARIANT, summary, create: factory as VariantFactory };
+    ? { name: EXERCISE_VARIANT, summary, serve: guarded }
+    : { name: EXERCISE_VARIANT, summary, create: guarded };
   const words = FIGURE_WORDS[spec.figure];
   const site = lesson.site && spec.figure === 'readBytes'
     ? { ...lesson.site, counters: [...lesson.site.counters, { name: KERNEL_READ_COUNTER, title: 'read KB/req', scale: 1 / 1024, decimals: 1 }] }

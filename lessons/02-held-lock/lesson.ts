@@ -48,11 +48,10 @@ export const lesson: Lesson = {
   exercise: {
     reference: { variant: 'rwlock-early-release', file: 'fast.ts' },
     figure: 'rps',
-    // Measured here (default load, 3 rounds, 2026-11-28): the reference beside held-mutex
-    // 88–98x over 6 runs, itself in the exercise's place 94–98x (runs 20261128-043510-add4 and
-    // after); held-mutex in the exercise's place (A/A) 0.98–1.02x. 10x sits an order of
-    // magnitude from both: a lock still held across the await cannot reach it, any release
-    // before the await does.
+    // Measured here (default load, 6 checks of 3 rounds, 2026-11-28): the reference 88–97x
+    // held-mutex's req/s a round (median 94x), and 87–98x in the exercise's place; held-mutex in
+    // the exercise's place (A/A) 0.98–1.02x. 10x sits an order of magnitude from both: a lock
+    // still held across the await cannot reach it, any release before the await does.
     threshold: 10,
     hints: [
       'Time a request in your head: how long is the lock held, and what does the handler do while it holds it?',

@@ -55,12 +55,12 @@ export const lesson: Lesson = {
   exercise: {
     reference: { variant: 'no-clone', file: 'fast.ts' },
     figure: 'allocBytes',
-    // Bytes, not time: the copies are counted by V8, round after round the same to 0.1%. Measured
-    // here (default load, 2026-11-28): the reference 1,400–3,000x fewer bytes than
-    // clone-every-round in most server processes, but only 5.8x in a process whose optimizer boxes
-    // the running sum (16 bytes a round; see CLONE_BYTES_BAND), and at worst 72 / 14.7 = 4.9x;
-    // clone-every-round against itself (A/A) 1.00x, or 0.83–1.21x between a boxing process and
-    // one that does not. 3x sits between the two.
+    // Bytes, not time: V8 counts them, round after round the same to 0.1%. Measured here (default
+    // load, 6 checks of 3 rounds, 2026-11-28): the reference 1,400–3,000x fewer bytes than
+    // clone-every-round in most server processes, but only 4.8–5.8x in one whose optimizer boxes
+    // the running sum (16 bytes a round; see CLONE_BYTES_BAND), which 3 of its 6 processes did;
+    // clone-every-round against itself (A/A) 1.00x, 0.83x when only one of the two boxes. 3x sits
+    // between the two.
     threshold: 3,
     hints: [
       'Read the two numbers in the table: alloc KB per request, and how many rounds a request runs. Divide one by the other: what is allocated every round?',

@@ -1,6 +1,6 @@
-// Your turn: this is the slow handler. A browser that already has a file sends its ETag back
-// (If-None-Match) and only needs a 304, yet this handler reads and hashes the whole file first.
-// Make a revalidation read far fewer bytes (THRESHOLD_WORDS; the kernel counts every byte the
+// Your turn: this is the slow handler, readfile-sha1. A browser that already has a file sends its
+// ETag back (If-None-Match) and only needs a 304, yet this handler reads and hashes the whole file
+// first. Make a revalidation read at least 10 times fewer bytes (the kernel counts every byte the
 // server reads, so removing a counter below changes nothing) and keep every answer the same:
 // files, 304s for a current ETag, the file again for a stale one, 404s and 400s.
 // Check with `npm run lesson:5 -- --exercise`; `--hint` when stuck; `npm run watch -- 5` re-checks

@@ -74,6 +74,15 @@ describe('npm run lesson:N -- --exercise', { timeout: 120_000 }, () => {
     expect((await progressOf(run.home, 2)).lastCheck?.outcome).toBe('wrong-answer');
   });
 
+  it('says so when the exercise throws instead of serving: exit 1, the learner\'s error, not an internal one', async () => {
+    const copy = exerciseCopy(LESSON_2, 'throws', "import type { VariantFactory } from '../../core/lesson.js';\nexport const exercise: VariantFactory = () => { throw new Error('not yet written'); };\n");
+    const run = await runCli(['2', '--exercise', '--quick'], copy.env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/hotpath: your exercise's `exercise` factory threw before serving anything: Error: not yet written/);
+    expect(run.stderr).not.toContain('internal error');
+    expect((await progressOf(run.home, 2)).lastCheck?.outcome).toBe('failed');
+  });
+
   it.each([
     [2, LESSON_2, "export { rwlockEarlyRelease as exercise } from './fast.js';\n"],
     [4, LESSON_4, "export { cachedMapBackgroundRefresh as exercise } from './fast.js';\n"],
