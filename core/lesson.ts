@@ -4,7 +4,7 @@
 import type { RequestHandler } from 'express';
 import type { ParamSpec, Params } from './params.js';
 import type { ProfileChoice } from './run-options.js';
-import type { PlannedPoint, Theory, TheoryInput, Verdict, VerdictInput } from './verdict.js';
+import type { MeasuredPoint, PlannedPoint, Theory, TheoryInput, Verdict, VerdictInput } from './verdict.js';
 
 export type { ParamSpec, Params } from './params.js';
 export type { CeilingFigures, MeasuredPoint, MemoryPeaks, PlannedPoint, RoundFigures, Theory, TheoryInput, Verdict, VerdictInput } from './verdict.js';
@@ -129,7 +129,9 @@ export interface ExerciseSpec {
   threshold: number;
   /** Graded hints, vaguest first (2–3). */
   hints: readonly string[];
-  /** Points to measure (default: slow, exercise, reference at the lesson's connections). */
+  /** What the lesson can add to the check's notes, e.g. a figure explained (lesson 3's boxed sum). */
+  notes?: (input: { params: Params; slow: MeasuredPoint; mine: MeasuredPoint; reference: MeasuredPoint | undefined }) => string[];
+  /** Points to measure (default: slow, reference, exercise at the lesson's connections). */
   plan?: (connections: number, names: { slow: string; exercise: string; reference: string }) => PlannedPoint[];
 }
 

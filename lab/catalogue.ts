@@ -2,7 +2,7 @@
 // figure, its exercise's state from progress.json, and the next step to take.
 import { formatBytes } from '../core/format.js';
 import type { Lesson } from '../core/lesson.js';
-import { exerciseProgress, type ExerciseProgress, type Progress } from './progress.js';
+import { exerciseProgress, type CheckOutcome, type ExerciseProgress, type Progress } from './progress.js';
 import type { RunRecord } from './run-record.js';
 import type { Terminal } from './terminal.js';
 
@@ -45,15 +45,25 @@ function keyFigure(lesson: Lesson, record: RunRecord): string | null {
 
 const when = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
 
+const OUTCOME_WORDS: Record<CheckOutcome, string> = {
+  passed: 'passed',
+  'too-slow': 'not fast enough yet',
+  inconclusive: 'inconclusive',
+  'wrong-answer': 'a different answer',
+  unchanged: 'unchanged',
+  'does-not-compile': 'did not compile',
+  failed: 'a failed run',
+};
+
 function exerciseLine(t: Terminal, exercise: ExerciseProgress, threshold: number): string {
   const last = exercise.lastCheck;
   const ratio = last?.ratio != null ? `${last.ratio >= 10 ? Math.round(last.ratio) : last.ratio.toFixed(2)}x, needs ${threshold}x` : null;
   if (exercise.passedAt) {
-    const since = last && last.outcome !== 'passed' ? `; the last check (${when(last.at)}) was ${last.outcome}` : '';
+    const since = last && last.outcome !== 'passed' ? `; the last check (${when(last.at)}): ${OUTCOME_WORDS[last.outcome]}` : '';
     return t.paint('green', `exercise ✓ passed ${when(exercise.passedAt)} UTC${last?.outcome === 'passed' && ratio ? ` (${ratio})` : ''}${since}`);
   }
   if (!last) return t.paint('dim', `exercise: not tried yet${exercise.hintsShown > 0 ? ` (${exercise.hintsShown} hint${exercise.hintsShown === 1 ? '' : 's'} seen)` : ''}`);
-  return t.paint('yellow', `exercise: last check ${when(last.at)} UTC was ${last.outcome}${ratio ? ` (${ratio})` : ''}`);
+  return t.paint('yellow', `exercise: last check ${when(last.at)} UTC: ${OUTCOME_WORDS[last.outcome]}${ratio ? ` (${ratio})` : ''}`);
 }
 
 /** The first thing left to do in this lesson, or null when it is done. */

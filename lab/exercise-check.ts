@@ -68,11 +68,13 @@ export async function checkExercise(lesson: Lesson, options: RunOptions, io: Run
   } catch (error) {
     // Only the exercise's answer is the learner's to fix; slow and reference disagreeing is ours.
     if (error instanceof AnswerMismatch && error.second.variant === EXERCISE_VARIANT) {
+      // The reference ran before the exercise and agreed with the slow variant: one answer for both.
+      const theirs = `${error.first.variant} and ${spec.reference.variant}`;
+      const width = theirs.length + 2;
       t.line(`${t.paint('red', '✗ a different answer:')} your exercise must compute what the slow variant does (no timing until it does)`);
-      t.line(`  request    ${error.request}`);
-      const width = Math.max(error.first.variant.length, error.second.variant.length) + 2;
-      t.line(`  ${error.first.variant.padEnd(width)} ${error.first.answer}`);
-      t.line(`  ${error.second.variant.padEnd(width)} ${error.second.answer}`);
+      t.line(`  ${'request'.padEnd(width)} ${error.request}`);
+      t.line(`  ${theirs.padEnd(width)} ${error.first.answer}`);
+      t.line(`  ${'your exercise'.padEnd(width)} ${error.second.answer}`);
       return remember('wrong-answer', EXIT.disagrees);
     }
     // A server that would not start or answer (the exercise threw, say): the message says why.

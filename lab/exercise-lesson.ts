@@ -3,7 +3,7 @@
 // does the exercise beat the slow variant by the lesson's threshold in every round?
 import { checkSuffix, formatSpread, judgeCheck, pairRounds, roundsOf, unjudged, type JudgedCheck } from '../core/checks.js';
 import { formatBytes, formatRate } from '../core/format.js';
-import { KERNEL_READ_COUNTER, type ExerciseFigure, type ExerciseSpec, type Lesson, type MeasuredPoint, type RoundFigures, type Variant, type VariantFactory, type SiteVariantFactory } from '../core/lesson.js';
+import { KERNEL_READ_COUNTER, type ExerciseFigure, type Params, type ExerciseSpec, type Lesson, type MeasuredPoint, type RoundFigures, type Variant, type VariantFactory, type SiteVariantFactory } from '../core/lesson.js';
 import { HotpathError } from '../core/errors.js';
 import { EXERCISE_VARIANT } from '../core/paths.js';
 
@@ -51,7 +51,7 @@ export function exerciseNames(lesson: Lesson, spec: ExerciseSpec): ExerciseNames
 }
 
 /**
- * The lesson as an exercise run sees it: three variants (slow, the exercise, the reference),
+ * The lesson as an exercise run sees it: three variants (slow, the reference, the exercise),
  * no ceiling, no profiles, and a verdict that judges the exercise against the slow variant.
  */
 export function exerciseLesson(lesson: Lesson, factory: VariantFactory | SiteVariantFactory): Lesson {
@@ -81,7 +81,9 @@ export function exerciseLesson(lesson: Lesson, factory: VariantFactory | SiteVar
     ...lesson,
     title: `${lesson.title} · exercise`,
     watch: [`your exercise against ${names.slow} (slow) and ${names.reference} (the reference), judged by ${words.what}`],
-    variants: [slow, exercise, reference],
+    // The reference before the exercise: the answers are compared in this order, so that an
+    // exercise's different answer is shown beside two variants that agree.
+    variants: [slow, reference, exercise],
     ...(site ? { site } : {}),
     measureCeiling: false,
     ceilingVariant: undefined,
@@ -93,7 +95,7 @@ export function exerciseLesson(lesson: Lesson, factory: VariantFactory | SiteVar
       headline: `your exercise passes when it gets ${spec.threshold}x ${words.better} ${names.slow} in every round, with the same answers`,
       worstLatencyMs: lesson.theory(input).worstLatencyMs,
     }),
-    verdict: ({ points }) => exerciseVerdict(spec, names, points),
+    verdict: ({ params, points }) => exerciseVerdict(spec, names, points, params),
     exercise: spec,
   };
 }
@@ -103,7 +105,7 @@ function pointOf(points: readonly MeasuredPoint[], variant: string): MeasuredPoi
   return points.find((p) => p.variant === variant);
 }
 
-export function exerciseVerdict(spec: ExerciseSpec, names: ExerciseNames, points: readonly MeasuredPoint[]): ReturnType<Lesson['verdict']> {
+export function exerciseVerdict(spec: ExerciseSpec, names: ExerciseNames, points: readonly MeasuredPoint[], params: Params = {}): ReturnType<Lesson['verdict']> {
   const slow = pointOf(points, names.slow);
   const mine = pointOf(points, names.exercise);
   const reference = pointOf(points, names.reference);
@@ -125,6 +127,7 @@ export function exerciseVerdict(spec: ExerciseSpec, names: ExerciseNames, points
     const timing = judgeCheck({ name: 'req/s', values: ratios(mine, 'rps'), band: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY] });
     notes.push(`timing, shown and not judged: your exercise serves ${formatSpread(timing, times)} the req/s of ${names.slow} (${formatRate(mine.rps)} vs ${formatRate(slow.rps)})`);
   }
+  notes.push(...(spec.notes?.({ params, slow, mine, reference }) ?? []));
   return { expected: { threshold: spec.threshold, figure: spec.figure, [EXERCISE_RATIO]: Number.isFinite(check.median) ? Number(check.median.toPrecision(4)) : null }, checks: [check], notes };
 }
 

@@ -29,6 +29,7 @@ function main(argv: readonly string[]): void {
   const checkArgs = [cli, ...argv.filter((arg) => arg !== '--exercise'), '--exercise'];
 
   let child: ChildProcess | null = null;
+  let checks = 0;
   let pending = false;
   let stopping = false;
   let timer: NodeJS.Timeout | null = null;
@@ -42,7 +43,8 @@ function main(argv: readonly string[]): void {
       child.kill('SIGINT');
       return;
     }
-    t.line(t.paint('bold', `\n— checking lesson ${lesson.id}'s exercise (${new Date().toLocaleTimeString()}) —`));
+    checks += 1;
+    t.line(t.paint('dim', `\n— check ${checks}, ${new Date().toTimeString().slice(0, 8)} —`));
     // Its own process group: a Ctrl+C in the terminal reaches the watcher, which passes it on once.
     const started = spawn(process.execPath, checkArgs, { stdio: 'inherit', detached: true });
     child = started;

@@ -1,6 +1,6 @@
 import { formatRate } from '../../core/format.js';
 import { checkSuffix, formatSpread, judgeCheck, pairRounds, perRound, roundsOf, unjudged } from '../../core/checks.js';
-import type { Lesson, Verdict } from '../../core/lesson.js';
+import type { Lesson, MeasuredPoint, Verdict } from '../../core/lesson.js';
 import { collectUserIds, createClientDirectory } from '../support/client-directory.js';
 import { noClone } from './fast.js';
 import { cloneEveryRound } from './slow.js';
@@ -62,6 +62,17 @@ export const lesson: Lesson = {
     // clone-every-round against itself (A/A) 1.00x, 0.83x when only one of the two boxes. 3x sits
     // between the two.
     threshold: 3,
+    notes: ({ params, mine, reference }) => {
+      // 16 bytes a round is a boxed number, not a copy: say so, or a learner hunts for a copy that is gone.
+      const perRound = (point: MeasuredPoint | undefined): number | null =>
+        point?.allocBytesPerRequest == null ? null : point.allocBytesPerRequest / (params.iterations as number);
+      const boxed = (point: MeasuredPoint | undefined): boolean => { const b = perRound(point); return b !== null && b > 12 && b < 20; };
+      const who = [boxed(mine) ? 'your exercise' : null, boxed(reference) ? 'the reference' : null].filter(Boolean);
+      return who.length === 0 ? [] : [
+        `${who.join(' and ')} allocated about 16 bytes a round: not a copy (a copy is ${ARRAY_BYTES} bytes), but the running sum kept as a heap number ` +
+        'each round by V8\'s optimizer in that server process (a boxed double; another process may not do it). The copies are gone.',
+      ];
+    },
     hints: [
       'Read the two numbers in the table: alloc KB per request, and how many rounds a request runs. Divide one by the other: what is allocated every round?',
       '`slice()` makes a new array every round, only so that `reverse()` does not turn the shared ids around. The loop needs to walk the ids backwards, not to own a reversed copy.',

@@ -91,7 +91,7 @@ export const lesson: Lesson = {
       '`statSiteFile` already returns the stats: build the ETag from name, size and mtime (`metadataEtag` in support/site/serve-file.ts), answer 304 before reading, and read the file only for a 200.',
     ],
     // Revalidations only: cold, every variant reads the whole file, and that is the right answer.
-    plan: (connections, names) => [names.slow, names.exercise, names.reference].map((variant) => ({ label: `${variant}${WARM}`, variant, connections, revalidate: true })),
+    plan: (connections, names) => [names.slow, names.reference, names.exercise].map((variant) => ({ label: `${variant}${WARM}`, variant, connections, revalidate: true })),
   },
   plan: (connections) => {
     const names = [SLOW, FAST, LIBRARY];

@@ -48,7 +48,7 @@ describe('lesson catalogue', () => {
     const shown = text(runs, progress);
     expect(shown).toContain(`exercise ✓ passed 2026-11-27 09:15 UTC (86x, needs ${lessons.find((lesson) => lesson.id === 2)!.exercise!.threshold}x)`);
     const threshold = lessons.find((lesson) => lesson.id === 3)!.exercise!.threshold;
-    expect(shown).toContain(`exercise: last check 2026-11-27 09:15 UTC was too-slow (1.02x, needs ${threshold}x)`);
+    expect(shown).toContain(`exercise: last check 2026-11-27 09:15 UTC: not fast enough yet (1.02x, needs ${threshold}x)`);
     expect(shown).toContain('exercise: not tried yet');
     expect(shown).toContain("next: lesson 3's exercise is not there yet: npm run lesson:3 -- --hint");
     expect(shown).not.toMatch(/1 {2}Measure first[^\n]*\n[^\n]*\n\s+exercise/); // lesson 1 has none
