@@ -4,9 +4,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../core/paths.js';
 import { buildExercise, exerciseFiles } from '../../lab/exercise-build.js';
+import { lessons } from '../../lessons/catalog.js';
 import { exerciseCopy, removeExerciseCopies, startOf } from '../helpers/exercise-copy.js';
 
 afterAll(removeExerciseCopies);
@@ -24,6 +26,16 @@ describe('buildExercise', { timeout: 30_000 }, () => {
     expect(outcome.ok).toBe(false);
     expect(outcome.ok ? [] : outcome.errors).toEqual([expect.stringMatching(/^lessons\/02-held-lock\/exercise\.copy-typo-\d+-\d+\.ts:\d+:\d+ error TS2552: Cannot find name 'userIdz'/)]);
     expect(existsSync(copy.compiled)).toBe(false);
+  });
+
+  it('compiles every lesson\'s starting exercise, which exports `exercise` (a refactor of the lessons cannot leave one broken)', async () => {
+    for (const lesson of lessons.filter((l) => l.exercise)) {
+      const copy = exerciseCopy(lesson.slug, 'start', startOf(lesson.slug));
+      const built = buildExercise(exerciseFiles(lesson.slug, copy.file));
+      expect(built, lesson.slug).toEqual({ ok: true, compiled: copy.compiled });
+      const module = (await import(pathToFileURL(copy.compiled).href)) as { exercise?: unknown };
+      expect(typeof module.exercise, lesson.slug).toBe('function');
+    }
   });
 
   it('says so when the exercise file is missing', () => {
