@@ -8,7 +8,7 @@ import { changeOf, selfShareDelta, share, type Change, type DiffNode, type Profi
 import { frameLabel, totalOf, type ProfileNode, type ProfileTree, type ProfileUnit } from './profile-tree.js';
 import { flamegraphScripts } from './flamegraph-assets.js';
 import { escapeHtml, formatBytes } from '../core/format.js';
-import { profiledFiguresNote, tableCells } from './report.js';
+import { profiledFiguresNote, tableCells, verdictWords } from './report.js';
 import type { RunRecord } from './run-record.js';
 
 export interface VariantGraphs {
@@ -142,10 +142,7 @@ function unitOrder(unit: ProfileUnit): number {
 
 function verdictLine(record: RunRecord): string {
   const c = record.comparison;
-  if (!c.valid) return '✗ invalid run';
-  const verdict = c.verdict ?? (c.agreesWithTheory ? 'agrees' : 'disagrees');
-  const words = verdict === 'agrees' ? '✓ agrees with theory' : verdict === 'inconclusive' ? '? inconclusive' : '✗ disagrees with theory';
-  return `${words}${c.speedup !== null ? ` · speedup ${c.speedup}x` : ''}`;
+  return `${verdictWords(record)}${c.valid && c.speedup !== null ? ` · speedup ${c.speedup}x` : ''}`;
 }
 
 function formatAmount(value: number, unit: ProfileUnit): string {

@@ -9,6 +9,7 @@ import { escapeHtml } from '../core/format.js';
 import { comparePage, type ComparePageInput, type PageDiff, type VariantGraphs } from './compare-page.js';
 import type { PointProfiles } from './measure-point.js';
 import { diffTrees, toDiffFolded } from './profile-diff.js';
+import { verdictWords } from './report.js';
 import { writeFileAtomic, type RunRecord } from './run-record.js';
 
 /** One point's profiles, to publish. */
@@ -153,14 +154,4 @@ function page(title: string, body: string): string {
 ${body}
 </body></html>
 `;
-}
-
-
-function verdictWords(record: RunRecord): string {
-  const { comparison } = record;
-  if (!comparison.valid) return '✗ invalid';
-  // Records from before the three outcomes have no `verdict`.
-  const verdict = comparison.verdict ?? (comparison.agreesWithTheory ? 'agrees' : 'disagrees');
-  if (record.exercise) return verdict === 'agrees' ? '✓ exercise passed' : verdict === 'inconclusive' ? '? inconclusive' : '✗ exercise not yet';
-  return verdict === 'agrees' ? '✓ agrees' : verdict === 'inconclusive' ? '? inconclusive' : '✗ disagrees';
 }

@@ -105,6 +105,20 @@ export function profiledFiguresNote(record: Pick<RunRecord, 'options' | 'variant
   return parts.length > 0 ? `${parts.join('; ')}.` : null;
 }
 
+/**
+ * The verdict in words, as the terminal, the compare page and the gallery say it: an exercise
+ * check's passes or not yet, a lesson run's agrees with theory or not.
+ */
+export function verdictWords(record: Pick<RunRecord, 'comparison' | 'exercise'>): string {
+  const c = record.comparison;
+  if (!c.valid) return '✗ invalid run';
+  // Records from before the three outcomes have no `verdict`.
+  const verdict = c.verdict ?? (c.agreesWithTheory ? 'agrees' : 'disagrees');
+  if (verdict === 'inconclusive') return '? inconclusive';
+  if (record.exercise) return verdict === 'agrees' ? '✓ exercise passed' : '✗ exercise not fast enough yet';
+  return verdict === 'agrees' ? '✓ agrees with theory' : '✗ disagrees with theory';
+}
+
 export function printHeader(t: Terminal, lesson: Lesson, options: RunOptions, headline: string): void {
   t.line(`${t.paint('bold', `hotpath · lesson ${lesson.id} · ${lesson.title}`)}    ${t.paint('dim', `story ${lesson.story.id}: ${lesson.story.figures}`)}`);
   t.line(`${t.paint('bold', 'theory:')} ${headline}`);
@@ -118,11 +132,11 @@ export function printResults(t: Terminal, lesson: Lesson, record: RunRecord, rec
   for (const line of renderTable(record, lesson)) t.line(line);
   t.line();
   const { comparison } = record;
-  const exercise = record.exercise !== undefined;
-  const mark = !comparison.valid ? t.paint('red', '✗ invalid run')
-    : comparison.verdict === 'agrees' ? t.paint('green', exercise ? '✓ passed' : '✓ agrees with theory')
-      : comparison.verdict === 'inconclusive' ? t.paint('yellow', '? inconclusive: the noise is as large as the question (exit 4)')
-        : t.paint('red', exercise ? '✗ not fast enough yet' : '✗ disagrees with theory');
+  const words = verdictWords(record);
+  const mark = !comparison.valid ? t.paint('red', words)
+    : comparison.verdict === 'agrees' ? t.paint('green', words)
+      : comparison.verdict === 'inconclusive' ? t.paint('yellow', `${words}: the noise is as large as the question (exit 4)`)
+        : t.paint('red', words);
   const profiled = profiledFiguresNote(record);
   if (profiled) t.line(t.paint('dim', `profiles: ${profiled}`));
   t.line(`${t.paint('bold', 'verdict')} ${mark}${comparison.speedup !== null ? ` · speedup ${comparison.speedup}x` : ''}`);
