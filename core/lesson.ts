@@ -105,15 +105,15 @@ export function resolveProfile(lesson: Pick<Lesson, 'profile' | 'quickWithoutPro
   return quick && lesson.quickWithoutProfile === true ? 'none' : lesson.profile;
 }
 
+/** The server's kernel-counted work counter: bytes read from files and sockets (see ExerciseFigure). */
+export const KERNEL_READ_COUNTER = 'readBytes';
+
 /**
  * The figure an exercise is judged by, as "how many times better than the slow variant":
  * req/s (higher is better), or a cost per request counted without timing noise (lower is better):
  * JS heap bytes allocated (V8's accounting), or bytes the server process read from the kernel
  * (`/proc/self/io`, files and sockets), which an edit of the handler cannot leave uncounted.
  */
-/** The server's kernel-counted work counter: bytes read from files and sockets (see ExerciseFigure). */
-export const KERNEL_READ_COUNTER = 'readBytes';
-
 export type ExerciseFigure = 'rps' | 'allocBytes' | 'readBytes';
 
 /** A lesson's exercise: `exercise.ts` beside it, judged against its slow variant (issue [7]). */
