@@ -11,6 +11,7 @@ import { projectRoot } from '../../core/paths.js';
 import { isAlive } from '../../core/proc-stat.js';
 import { exerciseProgress, readProgress } from '../../lab/progress.js';
 import type { RunRecord } from '../../lab/run-record.js';
+import { lessons } from '../../lessons/catalog.js';
 import { exerciseCopy, removeExerciseCopies, startOf } from '../helpers/exercise-copy.js';
 import { labProcessPids, leftovers, removeTestHomes, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
 
@@ -161,7 +162,7 @@ describe('--hint, --solution, --reset', { timeout: 30_000 }, () => {
   it('refuses a lesson without an exercise, and --hint with other flags', async () => {
     const none = await runCli(['1', '--hint']);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/lesson 1 has no exercise \(lessons 2, 3, 4, 5 have one\)/);
+    expect(none.stderr).toContain(`lesson 1 has no exercise (lessons ${lessons.filter((l) => l.exercise).map((l) => l.id).join(', ')} have one)`);
     const mixed = await runCli(['2', '--hint', '--quick']);
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toContain('`--quick` does not go with `--hint`');
