@@ -8,7 +8,7 @@ import { HotpathError } from '../core/errors.js';
 import type { Lesson } from '../core/lesson.js';
 import { hotpathHome, newRunId, pad2, projectRoot, relativeToRoot } from '../core/paths.js';
 import { exerciseFiles, type ExerciseFiles } from './exercise-build.js';
-import { exerciseProgress, readProgress, updateExercise } from './progress.js';
+import { updateExercise } from './progress.js';
 import { writeFileAtomic } from './run-record.js';
 import type { Terminal } from './terminal.js';
 
@@ -20,9 +20,11 @@ function specOf(lesson: Lesson): NonNullable<Lesson['exercise']> {
 /** Shows the hints revealed so far and the next one; says how many are left. */
 export async function showHint(t: Terminal, lesson: Lesson): Promise<void> {
   const { hints } = specOf(lesson);
-  const shown = exerciseProgress((await readProgress()).progress, lesson.id).hintsShown;
-  const next = Math.min(shown + 1, hints.length);
-  await updateExercise(lesson.id, (exercise) => ({ ...exercise, hintsShown: next }));
+  let next = 0;
+  await updateExercise(lesson.id, (exercise) => {
+    next = Math.min(exercise.hintsShown + 1, hints.length);
+    return { ...exercise, hintsShown: next };
+  });
   t.line(t.paint('bold', `lesson ${lesson.id} · hints`));
   hints.slice(0, next).forEach((hint, i) => {
     const label = `hint ${i + 1} of ${hints.length}`;
