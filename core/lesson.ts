@@ -53,6 +53,11 @@ interface VariantBase {
   name: string;
   /** One line saying what this variant does differently. */
   summary: string;
+  /**
+   * Served by a node:cluster of one worker process per core, each building its own handler from
+   * the factory (its own state, nothing shared): the story-003 server's shape. Default: one process.
+   */
+  cluster?: boolean;
 }
 
 /** A variant that computes one JSON answer per request from the query parameters. */
@@ -131,6 +136,11 @@ export interface ExerciseSpec {
   hints: readonly string[];
   /** What the lesson can add to the check's notes, e.g. a figure explained (lesson 3's boxed sum). */
   notes?: (input: { params: Params; slow: MeasuredPoint; mine: MeasuredPoint; reference: MeasuredPoint | undefined }) => string[];
+  /**
+   * Why this machine cannot judge the exercise (lesson 6: too few cores left after the load
+   * generator), or null when it can: the check is then inconclusive, with this reason.
+   */
+  inconclusiveWhen?: (input: { cores: number; points: readonly MeasuredPoint[] }) => string | null;
   /** Points to measure (default: slow, reference, exercise at the lesson's connections). */
   plan?: (connections: number, names: { slow: string; exercise: string; reference: string }) => PlannedPoint[];
 }

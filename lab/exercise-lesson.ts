@@ -95,7 +95,7 @@ export function exerciseLesson(lesson: Lesson, factory: VariantFactory | SiteVar
       headline: `your exercise passes when it gets ${spec.threshold}x ${words.better} ${names.slow} in every round, with the same answers`,
       worstLatencyMs: lesson.theory(input).worstLatencyMs,
     }),
-    verdict: ({ params, points }) => exerciseVerdict(spec, names, points, params),
+    verdict: ({ params, points, cores }) => exerciseVerdict(spec, names, points, params, cores),
     exercise: spec,
   };
 }
@@ -105,19 +105,22 @@ function pointOf(points: readonly MeasuredPoint[], variant: string): MeasuredPoi
   return points.find((p) => p.variant === variant);
 }
 
-export function exerciseVerdict(spec: ExerciseSpec, names: ExerciseNames, points: readonly MeasuredPoint[], params: Params = {}): ReturnType<Lesson['verdict']> {
+export function exerciseVerdict(spec: ExerciseSpec, names: ExerciseNames, points: readonly MeasuredPoint[], params: Params = {}, cores = 1): ReturnType<Lesson['verdict']> {
   const slow = pointOf(points, names.slow);
   const mine = pointOf(points, names.exercise);
   const reference = pointOf(points, names.reference);
   if (!slow || !mine) return { expected: { threshold: spec.threshold }, checks: [unjudged(EXERCISE_CHECK)], notes: ['the exercise and the slow variant must both be measured'] };
   const ratios = (point: MeasuredPoint, figure: ExerciseFigure): number[] =>
     pairRounds(roundsOf(point), roundsOf(slow), (a, s) => improvement(figure, a, s));
-  const check: JudgedCheck = judgeCheck({ name: EXERCISE_CHECK, values: ratios(mine, spec.figure), band: [spec.threshold, Number.POSITIVE_INFINITY] });
+  const cannotJudge = spec.inconclusiveWhen?.({ cores, points }) ?? null;
+  const measured: JudgedCheck = judgeCheck({ name: EXERCISE_CHECK, values: ratios(mine, spec.figure), band: [spec.threshold, Number.POSITIVE_INFINITY] });
+  // Not judged, but the figures stay in the note: the learner still sees what was measured.
+  const check: JudgedCheck = cannotJudge ? { ...measured, outcome: 'inconclusive', edge: null } : measured;
   const times = (value: number): string => `${value >= 10 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2)}x`;
   const figureOf = (point: MeasuredPoint): string => describeFigure(spec.figure, point);
   const notes: string[] = [
     `your exercise: ${figureOf(mine)}, ${formatSpread(check, times)} ${FIGURE_WORDS[spec.figure].better} ${names.slow} (${figureOf(slow)}); ` +
-      `it passes at ${spec.threshold}x in every round${checkSuffix(check, times)}`,
+      (cannotJudge ? `not judged: ${cannotJudge}` : `it passes at ${spec.threshold}x in every round${checkSuffix(check, times)}`),
   ];
   if (reference) {
     const scale = judgeCheck({ name: names.reference, values: ratios(reference, spec.figure), band: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY] });

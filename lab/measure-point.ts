@@ -316,9 +316,22 @@ function roundRecord(load: LoadResult, before: LabMetricsSnapshot, after: LabMet
     serverCpuPct: windowMs > 0 ? round((cpuMs / windowMs) * 100, 1) : 0,
     generatorCpuPct: round(load.generatorCpuPct, 1),
     generatorWarnings: load.generatorWarnings,
+    eventLoopDelayMs: after.eventLoopDelayMs
+      ? { mean: round(after.eventLoopDelayMs.mean, 2), p99: round(after.eventLoopDelayMs.p99, 2), max: round(after.eventLoopDelayMs.max, 2) }
+      : null,
+    processes: after.processes ?? 1,
+    processShares: processShares(before, after),
     drained,
     timeline: after.timeline ?? null,
   };
+}
+
+/** Each process's share of the requests completed between two snapshots, when there are several. */
+function processShares(before: LabMetricsSnapshot, after: LabMetricsSnapshot): number[] | null {
+  if (after.perProcess.length < 2) return null;
+  const done = after.perProcess.map((p) => p.completed - (before.perProcess.find((b) => b.pid === p.pid)?.completed ?? 0));
+  const total = done.reduce((a, b) => a + b, 0);
+  return total > 0 ? done.map((d) => round(d / total, 3)) : null;
 }
 
 /**

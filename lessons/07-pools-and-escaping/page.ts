@@ -2,6 +2,7 @@
 // repeated), each message escaped, rendered as table rows. The variants differ only in where the
 // row objects come from (allocated per request, or a pool) and in how a message is escaped.
 import { ADDED_FORTUNE, FORTUNES, type Fortune } from '../support/fortunes.js';
+import { fnv1a } from '../support/fnv1a.js';
 
 /** The 13 messages of a Fortunes response, in the order a page repeats them. */
 const SOURCE: readonly Fortune[] = [ADDED_FORTUNE, ...FORTUNES];
@@ -53,16 +54,6 @@ export function renderPage(context: PageContext, rows: number, escape: (text: st
   }
   html += '</table>';
   return { rows, chars: html.length, fnv1a: fnv1a(html) };
-}
-
-/** 32-bit FNV-1a over the UTF-16 code units: a checksum without a byte of allocation. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }
 
 /** Lets other requests run, as a handler that awaits its database would: several pages are in flight at once. */

@@ -5,6 +5,7 @@
 // solution and reset do what they say. Watch mode re-checks on a save and stops on SIGINT.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../core/paths.js';
@@ -13,7 +14,7 @@ import { exerciseProgress, readProgress } from '../../lab/progress.js';
 import type { RunRecord } from '../../lab/run-record.js';
 import { lessons } from '../../lessons/catalog.js';
 import { exerciseCopy, removeExerciseCopies, startOf } from '../helpers/exercise-copy.js';
-import { labProcessPids, leftovers, removeTestHomes, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
+import { exitCodeFor, labProcessPids, leftovers, removeTestHomes, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
 
 afterAll(() => {
   removeExerciseCopies();
@@ -106,6 +107,18 @@ describe('npm run lesson:N -- --exercise', { timeout: 120_000 }, () => {
     // The ratio prints as 86x from 10x up and as 9.85x below.
     expect(listing).toMatch(new RegExp(`exercise ✓ passed \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(\\d+(\\.\\d\\d)?x, needs ${threshold}x\\)`));
     expect(listing).toMatch(new RegExp(`${lesson} {2}.*·  not run yet`));
+  });
+});
+
+describe('lesson 6: an exercise that exports `cluster = true`', { timeout: 120_000 }, () => {
+  it('is served as a node:cluster of one worker per core, and judged like any other (no ratio asserted: theory says under 2x here)', async () => {
+    const copy = exerciseCopy('06-share-nothing', 'cluster', "export { perWorkerFortunesPage as exercise, cluster } from './fast.js';\n");
+    const run = await runCli(['6', '--exercise', '--quick', '--param', 'rows=2000'], copy.env);
+    const [record] = recordsIn(run.home, 6);
+    expect(record?.variants.map((v) => [v.variant, v.processes])).toEqual([['one-process', 1], ['cluster', os.availableParallelism()], ['exercise', os.availableParallelism()]]);
+    expect(run.code).toBe(exitCodeFor(record!));
+    expect(run.stdout).toMatch(/your exercise: [\d.,]+ req\/s/);
+    expect(await waitFor(() => labProcessPids(run.home, '').length === 0, 5_000)).toBe(true);
   });
 });
 
