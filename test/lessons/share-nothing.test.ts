@@ -98,11 +98,27 @@ describe('lesson 6: verdict', () => {
     const verdict = judge(point('one-process', [120, 118, 125]), point('cluster', [215, 220, 205], { processes: 2 }), 2);
     expect(verdict.outcome).toBe('agrees');
     expect(verdict.expected).toMatchObject({ cores: 2, workers: 2, generatorCores: 0.09, coresLeft: 1.91, speedupAtMost: 1.91 });
-    expect(verdict.notes.join('\n')).toMatch(/cluster req\/s: 1\.\d\dx .* for at most 1\.91x/);
+    expect(verdict.notes.join('\n')).toMatch(/cores kept busy: the cluster 1\.\d\dx .* for at most 1\.91x/);
   });
 
-  it('disagrees when the "cluster" serves no more than one process (its workers did not share the load)', () => {
-    expect(judge(point('one-process', [120, 118, 125]), point('cluster', [121, 119, 124], { processes: 2 }), 2).outcome).toBe('disagrees');
+  it('disagrees when the "cluster" keeps no more cores busy than one process (its workers did not share the load)', () => {
+    const verdict = judge(point('one-process', [120, 118, 125]), point('cluster', [121, 119, 124], { processes: 2 }), 2);
+    expect(verdict.outcome).toBe('disagrees');
+    expect(verdict.checks.map((c) => [c.name, c.outcome])).toEqual([['cores kept busy', 'disagrees'], ['cluster req/s', 'disagrees'], ['CPU per request', 'agrees']]);
+  });
+
+  it('disagrees when the cluster keeps the cores busy but serves no more (req/s guards)', () => {
+    const verdict = judge(point('one-process', [120, 118, 125]), point('cluster', [125, 122, 130], { processes: 2, cpuMsPerRequest: 14 }), 2);
+    expect(verdict.checks.find((c) => c.name === 'cluster req/s')?.outcome).toBe('disagrees');
+    expect(verdict.outcome).toBe('disagrees');
+  });
+
+  it('is inconclusive when one round\'s connections fell on one worker and the others\' did not', () => {
+    const cluster = point('cluster', [215, 220, 118], { processes: 2 });
+    cluster.rounds[2] = { ...cluster.rounds[2]!, processShares: [0.97, 0.03] };
+    const verdict = judge(point('one-process', [120, 118, 121]), cluster, 2);
+    expect(verdict.outcome).toBe('inconclusive');
+    expect(verdict.notes.join('\n')).toMatch(/in 1 round one worker served over 65%/);
   });
 
   it('disagrees when the cluster spends far more CPU per request than one process', () => {
@@ -115,6 +131,7 @@ describe('lesson 6: verdict', () => {
     const oneCore = judge(point('one-process', [120]), point('cluster', [118], { processes: 1 }), 1);
     expect(oneCore.outcome).toBe('inconclusive');
     expect(oneCore.notes[0]).toMatch(/not judged: this machine gives Node 1 core/);
+    expect(oneCore.checks.find((c) => c.name === 'cluster req/s')?.band[0]).toBe(Number.NEGATIVE_INFINITY); // nothing to guard on one core
     const busyGenerator = judge(point('one-process', [120]), point('cluster', [150], { processes: 2, generatorCpuPct: 60 }), 2);
     expect(busyGenerator.outcome).toBe('inconclusive');
     expect(busyGenerator.notes[0]).toMatch(new RegExp(`took 0\\.60 of this machine's 2 cores, leaving the server 1\\.40: less than the ${MIN_CORES_LEFT}`));
@@ -123,6 +140,6 @@ describe('lesson 6: verdict', () => {
   it('on a bigger machine expects more: eight workers on eight cores are held to more than 4x', () => {
     const verdict = judge(point('one-process', [120, 118, 125]), point('cluster', [250, 240, 260], { processes: 8 }), 8);
     expect(verdict.outcome).toBe('disagrees');
-    expect(Number(String(verdict.expected.speedupBand).split('-')[0])).toBeGreaterThan(4);
+    expect(Number(String(verdict.expected.coresBand).split('-')[0])).toBeGreaterThan(4);
   });
 });
