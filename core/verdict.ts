@@ -52,6 +52,12 @@ export interface RoundFigures {
    * p99 and max, the workers' mean); null without instrumentation, or in a record made before it.
    */
   eventLoopDelayMs?: { mean: number; p99: number; max: number } | null;
+  /**
+   * The whole machine over the window, % of one core summed over its cores (/proc/stat): `busy`
+   * is every process's CPU (the server's and the generator's among them), `steal` what the
+   * hypervisor gave other guests. Null off Linux, or in a record made before it was measured.
+   */
+  machineCpuPct?: { busy: number; steal: number } | null;
   /** Processes that served: 1, or a cluster's workers (absent in records made before clusters). */
   processes?: number;
   /**

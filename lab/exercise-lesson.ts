@@ -137,7 +137,8 @@ export function exerciseVerdict(spec: ExerciseSpec, names: ExerciseNames, points
     const served = `your exercise serves ${formatSpread(timing, times)} the req/s of ${names.slow} (${formatRate(mine.rps)} vs ${formatRate(slow.rps)})`;
     notes.push(guard === undefined
       ? `timing, shown and not judged: ${served}`
-      : `timing, a guard: ${served}; below ${guard}x in every round fails it${timing.outcome === 'disagrees' ? ' — busier without serving more' : ''}`);
+      : `timing, a guard: ${served}; below ${guard}x in every round fails it` +
+        (timing.outcome !== 'disagrees' ? '' : check.outcome === 'agrees' ? ` — more ${FIGURE_WORDS[spec.figure].what}, but no more served` : ' — it serves no more'));
   }
   notes.push(...(spec.notes?.({ params, slow, mine, reference }) ?? []));
   return { expected: { threshold: spec.threshold, figure: spec.figure, [EXERCISE_RATIO]: Number.isFinite(check.median) ? Number(check.median.toPrecision(4)) : null }, checks: [check, ...guards], notes };

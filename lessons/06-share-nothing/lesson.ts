@@ -46,6 +46,28 @@ function shareNotes(cluster: MeasuredPoint): string[] {
     (uneven > 0 ? ` — in ${uneven} round${uneven === 1 ? '' : 's'} one worker served over ${Math.round(UNEVEN_SHARE * 100)}%: it held more of the connections, and the cluster could not use every core` : '')];
 }
 
+/** Other processes' CPU (or the hypervisor's steal) above this, % of one core, marks a round as disturbed. */
+const DISTURBED_PCT = 25;
+
+/**
+ * Rounds in which something besides the server and the generator took CPU: a cluster that needs
+ * every core shows it first. Other processes' share is the machine's busy CPU less the server's
+ * and the generator's; steal is what the hypervisor gave other guests.
+ */
+function disturbanceNotes(points: readonly MeasuredPoint[]): string[] {
+  const seen: string[] = [];
+  for (const point of points) {
+    roundsOf(point).forEach((r, i) => {
+      if (!r.machineCpuPct) return;
+      const others = Math.max(0, r.machineCpuPct.busy - r.serverCpuPct - r.generatorCpuPct);
+      if (others > DISTURBED_PCT || r.machineCpuPct.steal > DISTURBED_PCT) {
+        seen.push(`${point.label} round ${i + 1}: other processes ${Math.round(others)}%, steal ${Math.round(r.machineCpuPct.steal)}%`);
+      }
+    });
+  }
+  return seen.length === 0 ? [] : [`this machine was busy with other work (% of a core): ${seen.join('; ')}. A round like that cannot show what a cluster does with every core`];
+}
+
 /** What the machine leaves to a cluster: its cores less what the generator used, the busiest round's. */
 export function coresLeft(cores: number, points: readonly MeasuredPoint[]): { generatorCores: number; coresLeft: number } {
   const generatorCores = Math.max(0, ...points.flatMap((p) => roundsOf(p).map((r) => r.generatorCpuPct))) / 100;
@@ -135,6 +157,7 @@ export const lesson: Lesson = {
       `server CPU: one process ${Math.round(one.serverCpuPct)}% of a core, the cluster ${Math.round(many.serverCpuPct)}% (its ${served} worker${served === 1 ? '' : 's'} and the primary)`,
       `CPU per request: the cluster's is ${formatSpread(sameWork, times)} one process's (the same pages, spread over more cores)${checkSuffix(sameWork, times)}`,
       ...shareNotes(many),
+      ...disturbanceNotes([one, many]),
       `event-loop delay: one process ${delay(one)}, the cluster's busiest worker ${delay(many)} (a loop runs the renders that are ready before it looks at its timers)`,
       ...(one.memory && many.memory ? [`memory: one process peaked at ${formatRate(one.memory.rssMb)} MiB RSS, the cluster's workers at ${formatRate(many.memory.rssMb)} MiB together: every worker holds its own heap and state`] : []),
     ];

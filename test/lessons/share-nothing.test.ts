@@ -121,6 +121,15 @@ describe('lesson 6: verdict', () => {
     expect(verdict.notes.join('\n')).toMatch(/in 1 round one worker served over 65%/);
   });
 
+  it('names the rounds in which other processes or the hypervisor took the CPU the cluster needed', () => {
+    const cluster = point('cluster', [215, 220, 118], { processes: 2 });
+    cluster.rounds = cluster.rounds.map((r) => ({ ...r, machineCpuPct: { busy: r.serverCpuPct + r.generatorCpuPct + 2, steal: 0 } }));
+    cluster.rounds[2] = { ...cluster.rounds[2]!, machineCpuPct: { busy: 199, steal: 3 } }; // 94% served, 9% generator: 96% was someone else's
+    const notes = judge(point('one-process', [120, 118, 121]), cluster, 2).notes.join('\n');
+    expect(notes).toMatch(/this machine was busy with other work \(% of a core\): cluster round 3: other processes 96%, steal 3%\./);
+    expect(notes).not.toMatch(/cluster round 1/);
+  });
+
   it('disagrees when the cluster spends far more CPU per request than one process', () => {
     const verdict = judge(point('one-process', [120, 118, 125]), point('cluster', [215, 220, 205], { processes: 2, cpuMsPerRequest: 14 }), 2);
     expect(verdict.outcome).toBe('disagrees');
