@@ -16,8 +16,8 @@ export const MIN_CORES_LEFT = 1.5;
 /**
  * What decides: the cores the cluster keeps busy, over one process's (server CPU %, round by
  * round), from this share of the cores left up to them plus a margin. A figure of the cores, not
- * of req/s: two processes running the same code here differed by up to 1.4x in req/s for a whole
- * run (each JIT-compiles on its own; see the README's A/A runs), while their CPU % agreed within 3%.
+ * of req/s: two servers running the same variant here served up to 27% apart in a round (each
+ * process JIT-compiles on its own; see the README's A/A runs), while their CPU % agreed within 4%.
  */
 const CORES_FLOOR_SHARE = 0.75;
 const CORES_CEILING_MARGIN = 1.15;
@@ -25,9 +25,9 @@ const CORES_CEILING_MARGIN = 1.15;
 const RPS_GUARD = 1.2;
 /**
  * The cluster does the same work per request as one process; its CPU per request (workers and
- * primary) only guards against plumbing that costs what it gains. Wide: two processes running
- * the same code here differed by up to 1.4x in CPU per request for a whole run (each JIT-compiles
- * on its own), so only a cluster far outside that disagrees.
+ * primary) only guards against plumbing that costs what it gains. Wide: two servers running the
+ * same variant here differed by up to 1.24x in CPU per request over a run (A/A, see the README),
+ * so only a cluster far outside that disagrees.
  */
 const SAME_WORK_BAND = [0.6, 1.6] as const;
 /** A worker with more than this share of a round's requests had more than its part of the connections. */
