@@ -153,7 +153,9 @@ export const lesson: Lesson = {
         ? `cores kept busy: the cluster ${Math.round(many.serverCpuPct)}% of a core, one process ${Math.round(one.serverCpuPct)}%; not judged: ${reason}. On a machine with more cores than the generator needs, the cluster keeps them busy and its req/s grows with them (see the lesson's README)`
         : `cores kept busy: the cluster ${formatSpread(busy, times)} one process's, for at most ${times(atMost)} (${served} worker${served === 1 ? '' : 's'}, ${leftWords})${checkSuffix(busy, times)}`,
       `cluster req/s: ${formatSpread(speed, times)} one process's (${formatRate(many.rps)} vs ${formatRate(one.rps)}); theory: at most ${times(atMost)}, less what handing out connections costs` +
-        (speed.outcome === 'disagrees' ? ` — below ${RPS_GUARD}x in every round: busier without serving more` : ''),
+        (speed.outcome === 'disagrees' ? ` — below ${RPS_GUARD}x in every round: busier without serving more` : '') +
+        // More than the cores allow: not a cluster beating theory, a one process that ran slower.
+        (speed.median > atMost * 1.05 && sameWork.median < 1 ? `; above it because this run's one process spent more CPU per request (the cluster's ${times(sameWork.median)} of it): a process runs the same code at its own speed` : ''),
       `server CPU: one process ${Math.round(one.serverCpuPct)}% of a core, the cluster ${Math.round(many.serverCpuPct)}% (its ${served} worker${served === 1 ? '' : 's'} and the primary)`,
       `CPU per request: the cluster's is ${formatSpread(sameWork, times)} one process's (the same pages, spread over more cores)${checkSuffix(sameWork, times)}`,
       ...shareNotes(many),

@@ -101,6 +101,12 @@ describe('lesson 6: verdict', () => {
     expect(verdict.notes.join('\n')).toMatch(/cores kept busy: the cluster 1\.\d\dx .* for at most 1\.91x/);
   });
 
+  it('explains req/s above the cores\' bound: the one process ran slower, not the cluster faster than theory', () => {
+    const verdict = judge(point('one-process', [120, 118, 121]), point('cluster', [290, 285, 288], { processes: 2, cpuMsPerRequest: 6.5 }), 2);
+    expect(verdict.outcome).toBe('agrees');
+    expect(verdict.notes[1]).toMatch(/theory: at most 1\.91x.*; above it because this run's one process spent more CPU per request \(the cluster's 0\.81x of it\)/);
+  });
+
   it('disagrees when the "cluster" keeps no more cores busy than one process (its workers did not share the load)', () => {
     const verdict = judge(point('one-process', [120, 118, 125]), point('cluster', [121, 119, 124], { processes: 2 }), 2);
     expect(verdict.outcome).toBe('disagrees');
