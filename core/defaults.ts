@@ -109,6 +109,8 @@ export const LOCUST = {
   stopGraceMs: 3_000,
   /** Seconds Locust's users get to finish a request when the run ends (its `--stop-timeout`). */
   stopTimeoutSec: 1,
+  /** How often the driver reads Locust's CSV files and samples its CPU (progress shows each TIMING.progressTickMs). */
+  pollMs: 250,
   /** How often Locust writes its CSV files (its default is 10 s): the live req/s reads them. */
   csvFlushSec: 1,
   /** Spawning N users at N a second (`-r` = `-u`) takes up to this long: a round's ramp is at least it. */

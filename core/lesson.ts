@@ -53,6 +53,11 @@ interface VariantBase {
   name: string;
   /** One line saying what this variant does differently. */
   summary: string;
+  /**
+   * Served by a node:cluster of one worker process per core, each building its own handler from
+   * the factory (its own state, nothing shared): the story-003 server's shape. Default: one process.
+   */
+  cluster?: boolean;
 }
 
 /** A variant that computes one JSON answer per request from the query parameters. */
@@ -110,11 +115,13 @@ export const KERNEL_READ_COUNTER = 'readBytes';
 
 /**
  * The figure an exercise is judged by, as "how many times better than the slow variant":
- * req/s (higher is better), or a cost per request counted without timing noise (lower is better):
- * JS heap bytes allocated (V8's accounting), or bytes the server process read from the kernel
- * (`/proc/self/io`, files and sockets), which an edit of the handler cannot leave uncounted.
+ * req/s (higher is better); the cores the server kept busy (its CPU %, higher is better: lesson 6,
+ * where a process's own speed varies too much from one process to the next for req/s to decide);
+ * or a cost per request counted without timing noise (lower is better): JS heap bytes allocated
+ * (V8's accounting), or bytes the server process read from the kernel (`/proc/self/io`, files and
+ * sockets), which an edit of the handler cannot leave uncounted.
  */
-export type ExerciseFigure = 'rps' | 'allocBytes' | 'readBytes';
+export type ExerciseFigure = 'rps' | 'cores' | 'allocBytes' | 'readBytes';
 
 /** A lesson's exercise: `exercise.ts` beside it, judged against its slow variant (issue [7]). */
 export interface ExerciseSpec {
@@ -127,10 +134,20 @@ export interface ExerciseSpec {
    * well below the reference's measured median and well above the A/A noise (the lesson says how).
    */
   threshold: number;
+  /**
+   * Also required, as a guard (it can fail a check, never make it inconclusive): req/s at least
+   * this many times the slow variant's in some round, when the figure that decides is not req/s.
+   */
+  rpsGuard?: number;
   /** Graded hints, vaguest first (2–3). */
   hints: readonly string[];
   /** What the lesson can add to the check's notes, e.g. a figure explained (lesson 3's boxed sum). */
   notes?: (input: { params: Params; slow: MeasuredPoint; mine: MeasuredPoint; reference: MeasuredPoint | undefined }) => string[];
+  /**
+   * Why this machine cannot judge the exercise (lesson 6: too few cores left after the load
+   * generator), or null when it can: the check is then inconclusive, with this reason.
+   */
+  inconclusiveWhen?: (input: { cores: number; points: readonly MeasuredPoint[] }) => string | null;
   /** Points to measure (default: slow, reference, exercise at the lesson's connections). */
   plan?: (connections: number, names: { slow: string; exercise: string; reference: string }) => PlannedPoint[];
 }

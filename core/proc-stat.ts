@@ -125,3 +125,23 @@ export function runnerIdentityEnv(): Record<string, string> {
   const start = processStartTicks(process.pid);
   return { HOTPATH_PARENT_PID: String(process.pid), ...(start === null ? {} : { HOTPATH_PARENT_START: String(start) }) };
 }
+
+/**
+ * The whole machine's CPU time so far, in clock ticks over all cores (/proc/stat's first line):
+ * busy (this machine's processes and kernel), steal (time the hypervisor gave other guests while
+ * this one wanted to run) and the total, idle included. Null off Linux.
+ */
+export function machineCpuTicks(): { busy: number; steal: number; total: number } | null {
+  let line: string;
+  try {
+    line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  } catch {
+    return null;
+  }
+  // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guests are in user/nice)
+  const [label, ...fields] = line.trim().split(/\s+/);
+  if (label !== 'cpu' || fields.length < 8) return null;
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.slice(0, 8).map(Number) as [number, number, number, number, number, number, number, number];
+  const busy = user + nice + system + irq + softirq;
+  return { busy, steal, total: busy + steal + idle + iowait };
+}

@@ -47,6 +47,24 @@ export interface RoundFigures {
   serverCpuPct: number;
   /** The load generator's CPU while measured, % of one core (Locust: its busiest process). */
   generatorCpuPct: number;
+  /**
+   * How late the server's event loop ran a timer while measured, ms (a cluster: its worst worker's
+   * p99 and max, the workers' mean); null without instrumentation, or in a record made before it.
+   */
+  eventLoopDelayMs?: { mean: number; p99: number; max: number } | null;
+  /**
+   * The whole machine over the window, % of one core summed over its cores (/proc/stat): `busy`
+   * is every process's CPU (the server's and the generator's among them), `steal` what the
+   * hypervisor gave other guests. Null off Linux, or in a record made before it was measured.
+   */
+  machineCpuPct?: { busy: number; steal: number } | null;
+  /** Processes that served: 1, or a cluster's workers (absent in records made before clusters). */
+  processes?: number;
+  /**
+   * A cluster's round: each worker's share of the requests completed in it, by pid (a cluster
+   * hands out connections, not requests, so a worker can get more than its part); else null.
+   */
+  processShares?: number[] | null;
 }
 
 /**
@@ -80,6 +98,8 @@ export interface TheoryInput {
    * Locust's fast model), 500 for Locust's story model. Little's law adds it to the latency.
    */
   thinkTimeMs: number;
+  /** Cores this machine gives processes (os.availableParallelism()); the runner always says. */
+  cores?: number;
 }
 
 export interface Theory {

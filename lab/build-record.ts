@@ -36,7 +36,7 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
   const verdict: Verdict = !finished
     ? { expected: {}, checks: [], notes: [] }
     : lesson.verdict({
-      params: options.params, connections: options.connections, thinkTimeMs: thinkTimeMs(options), points: measured,
+      params: options.params, connections: options.connections, thinkTimeMs: thinkTimeMs(options), cores: os.availableParallelism(), points: measured,
       ceiling: ceiling ? { rps: ceiling.rps, roundRps: ceiling.roundRps, setBy: ceiling.setBy } : null,
     });
   const validity = judgeValidity(variants.filter((v) => v !== ceilingRecord), ceilingRecord, options);

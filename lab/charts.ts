@@ -1,6 +1,7 @@
 // SVG charts drawn from a run record, for the compare page and the gallery (no script, no CDN):
 // req/s against connections with Little's law and the ceiling (lesson 1), and the lock's queue and
-// wait over a measured window (the lock lessons: the off-CPU time a CPU flame graph cannot show).
+// wait over a measured window (the lock lessons: the off-CPU time a CPU flame graph cannot show),
+// and where the machine's CPU went in each round (lesson 6's cluster).
 import { escapeHtml, formatRate } from '../core/format.js';
 import { thinkTimeMs } from '../loadtests/drivers.js';
 import type { RunRecord } from './run-record.js';
@@ -18,7 +19,62 @@ const SERIES_COLOURS = ['#b2182b', '#2166ac', '#1b7837', '#762a83', '#e08214', '
 
 /** The charts a record can draw: each only where its data is. */
 export function chartsFor(record: RunRecord): Chart[] {
-  return [lawChart(record), lockChart(record)].filter((chart): chart is Chart => chart !== null);
+  return [lawChart(record), lockChart(record), coresChart(record)].filter((chart): chart is Chart => chart !== null);
+}
+
+/**
+ * Lesson 6 (a run with a cluster point): where the machine's CPU went in each round, one stacked
+ * bar per round and variant: the server (all its processes), the load generator, and the rest of
+ * the machine's busy time, in cores, against the machine's cores. One process stops at one core
+ * whatever is left; a cluster fills what the generator leaves.
+ */
+export function coresChart(record: RunRecord): Chart | null {
+  if (!record.variants.some((v) => (v.processes ?? 1) > 1)) return null;
+  const cores = record.machine.cpus;
+  const bars = record.variants.flatMap((v, vi) => v.rounds.map((r, ri) => {
+    const server = r.serverCpuPct / 100;
+    const generator = r.generatorCpuPct / 100;
+    const others = r.machineCpuPct ? Math.max(0, r.machineCpuPct.busy / 100 - server - generator) : 0;
+    return { label: `${ri + 1}`, variant: v.name, colour: SERIES_COLOURS[vi % SERIES_COLOURS.length]!, server, generator, others, first: ri === 0, rounds: v.rounds.length };
+  }));
+  const top = Math.max(cores, ...bars.map((b) => b.server + b.generator + b.others)) * 1.1;
+  const plotBottom = HEIGHT - MARGIN.bottom;
+  const y = linearScale(0, top, plotBottom, MARGIN.top);
+  const slot = (WIDTH - MARGIN.left - MARGIN.right) / (bars.length + record.variants.length);
+  let x = MARGIN.left + slot / 2;
+  const parts: string[] = [];
+  bars.forEach((bar, i) => {
+    if (bar.first && i > 0) x += slot; // a gap between variants
+    const stack = [[bar.server, bar.colour], [bar.generator, '#999'], [bar.others, '#ddd']] as const;
+    let base = 0;
+    for (const [value, colour] of stack) {
+      if (value <= 0) continue;
+      parts.push(`<rect x="${(x - slot * 0.35).toFixed(1)}" y="${y(base + value).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(y(base) - y(base + value)).toFixed(1)}" fill="${colour}"/>`);
+      base += value;
+    }
+    parts.push(`<text x="${x.toFixed(1)}" y="${plotBottom + 14}" text-anchor="middle">${bar.label}</text>`);
+    if (bar.first) parts.push(`<text x="${(x + (slot * (bar.rounds - 1)) / 2).toFixed(1)}" y="${plotBottom + 30}" text-anchor="middle" fill="${bar.colour}">${escapeHtml(bar.variant)}</text>`);
+    x += slot;
+  });
+  parts.push(
+    `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${plotBottom}" y2="${plotBottom}" stroke="#888"/>`,
+    `<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${plotBottom}" stroke="#888"/>`,
+    `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(cores).toFixed(1)}" y2="${y(cores).toFixed(1)}" stroke="#333" stroke-dasharray="4 3"/>`,
+    `<text x="${WIDTH - MARGIN.right + 6}" y="${(y(cores) + 4).toFixed(1)}">${cores} cores</text>`,
+    `<text x="${WIDTH - MARGIN.right + 6}" y="${(y(0) - 40).toFixed(1)}">server (its colour)</text>`,
+    `<rect x="${WIDTH - MARGIN.right + 6}" y="${(y(0) - 30).toFixed(1)}" width="10" height="10" fill="#999"/><text x="${WIDTH - MARGIN.right + 20}" y="${(y(0) - 21).toFixed(1)}">load generator</text>`,
+    `<rect x="${WIDTH - MARGIN.right + 6}" y="${(y(0) - 14).toFixed(1)}" width="10" height="10" fill="#ddd"/><text x="${WIDTH - MARGIN.right + 20}" y="${(y(0) - 5).toFixed(1)}">other processes</text>`,
+    `<text x="${MARGIN.left - 6}" y="${(y(cores) + 4).toFixed(1)}" text-anchor="end">${cores}</text>`,
+    `<text x="${MARGIN.left - 6}" y="${plotBottom}" text-anchor="end">0</text>`,
+    `<text x="16" y="${(MARGIN.top + plotBottom) / 2}" transform="rotate(-90 16 ${(MARGIN.top + plotBottom) / 2})" text-anchor="middle">cores busy</text>`,
+  );
+  return {
+    title: 'Where the machine\'s CPU went, round by round',
+    svg: svg(parts.join('\n'), 'cores used by the server, the load generator and other processes, per round and variant'),
+    caption: 'Each bar is one measured round: the server\'s CPU (all its processes; a cluster\'s workers and primary), the load generator\'s, ' +
+      'and the rest of the machine\'s busy time (from /proc/stat), in cores. One process cannot pass one core however much is left; ' +
+      'a cluster can fill what the generator leaves.',
+  };
 }
 
 /**

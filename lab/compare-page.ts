@@ -28,7 +28,7 @@ export interface PageDiff {
 
 export interface ComparePageInput {
   record: RunRecord;
-  lesson: Pick<Lesson, 'site'>;
+  lesson: Pick<Lesson, 'site' | 'variants'>;
   variants: readonly VariantGraphs[];
   diffs: readonly PageDiff[];
   /** SVG charts, already drawn, with a caption each. */

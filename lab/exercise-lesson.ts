@@ -31,6 +31,7 @@ export interface ExerciseRecordInfo {
 /** An exercise's figure in words: what it is, and "N x <better> <slow variant>". */
 export const FIGURE_WORDS: Record<ExerciseFigure, { what: string; better: string }> = {
   rps: { what: 'req/s', better: 'the req/s of' },
+  cores: { what: 'CPU cores kept busy (server CPU %)', better: 'the cores kept busy by' },
   allocBytes: { what: 'JS heap bytes allocated per request', better: 'fewer heap bytes per request than' },
   readBytes: { what: 'bytes read per request (files and sockets, counted by the kernel)', better: 'fewer bytes read per request than' },
 };
@@ -38,6 +39,7 @@ export const FIGURE_WORDS: Record<ExerciseFigure, { what: string; better: string
 /** `rps`: higher is better; the costs: lower is better. Either way, "how many times better". */
 export function improvement(figure: ExerciseFigure, mine: RoundFigures, slow: RoundFigures): number | null {
   if (figure === 'rps') return slow.rps > 0 ? mine.rps / slow.rps : null;
+  if (figure === 'cores') return slow.serverCpuPct > 0 ? mine.serverCpuPct / slow.serverCpuPct : null;
   const cost = (round: RoundFigures): number | null =>
     figure === 'allocBytes' ? round.allocBytesPerRequest : (round.workPerRequest[KERNEL_READ_COUNTER] ?? null);
   const [a, b] = [cost(mine), cost(slow)];
@@ -95,7 +97,7 @@ export function exerciseLesson(lesson: Lesson, factory: VariantFactory | SiteVar
       headline: `your exercise passes when it gets ${spec.threshold}x ${words.better} ${names.slow} in every round, with the same answers`,
       worstLatencyMs: lesson.theory(input).worstLatencyMs,
     }),
-    verdict: ({ params, points }) => exerciseVerdict(spec, names, points, params),
+    verdict: ({ params, points, cores }) => exerciseVerdict(spec, names, points, params, cores),
     exercise: spec,
   };
 }
@@ -105,34 +107,46 @@ function pointOf(points: readonly MeasuredPoint[], variant: string): MeasuredPoi
   return points.find((p) => p.variant === variant);
 }
 
-export function exerciseVerdict(spec: ExerciseSpec, names: ExerciseNames, points: readonly MeasuredPoint[], params: Params = {}): ReturnType<Lesson['verdict']> {
+export function exerciseVerdict(spec: ExerciseSpec, names: ExerciseNames, points: readonly MeasuredPoint[], params: Params = {}, cores = 1): ReturnType<Lesson['verdict']> {
   const slow = pointOf(points, names.slow);
   const mine = pointOf(points, names.exercise);
   const reference = pointOf(points, names.reference);
   if (!slow || !mine) return { expected: { threshold: spec.threshold }, checks: [unjudged(EXERCISE_CHECK)], notes: ['the exercise and the slow variant must both be measured'] };
   const ratios = (point: MeasuredPoint, figure: ExerciseFigure): number[] =>
     pairRounds(roundsOf(point), roundsOf(slow), (a, s) => improvement(figure, a, s));
-  const check: JudgedCheck = judgeCheck({ name: EXERCISE_CHECK, values: ratios(mine, spec.figure), band: [spec.threshold, Number.POSITIVE_INFINITY] });
+  const cannotJudge = spec.inconclusiveWhen?.({ cores, points }) ?? null;
+  const measured: JudgedCheck = judgeCheck({ name: EXERCISE_CHECK, values: ratios(mine, spec.figure), band: [spec.threshold, Number.POSITIVE_INFINITY] });
+  // Not judged, but the figures stay in the note: the learner still sees what was measured.
+  const check: JudgedCheck = cannotJudge ? { ...measured, outcome: 'inconclusive', edge: null } : measured;
   const times = (value: number): string => `${value >= 10 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2)}x`;
   const figureOf = (point: MeasuredPoint): string => describeFigure(spec.figure, point);
   const notes: string[] = [
     `your exercise: ${figureOf(mine)}, ${formatSpread(check, times)} ${FIGURE_WORDS[spec.figure].better} ${names.slow} (${figureOf(slow)}); ` +
-      `it passes at ${spec.threshold}x in every round${checkSuffix(check, times)}`,
+      (cannotJudge ? `not judged: ${cannotJudge}` : `it passes at ${spec.threshold}x in every round${checkSuffix(check, times)}`),
   ];
   if (reference) {
     const scale = judgeCheck({ name: names.reference, values: ratios(reference, spec.figure), band: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY] });
     notes.push(`for scale, the reference (${names.reference}): ${figureOf(reference)}, ${formatSpread(scale, times)}`);
   }
+  const guards: JudgedCheck[] = [];
   if (spec.figure !== 'rps') {
-    const timing = judgeCheck({ name: 'req/s', values: ratios(mine, 'rps'), band: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY] });
-    notes.push(`timing, shown and not judged: your exercise serves ${formatSpread(timing, times)} the req/s of ${names.slow} (${formatRate(mine.rps)} vs ${formatRate(slow.rps)})`);
+    // A machine that cannot judge the figure cannot judge the guard either.
+    const guard = cannotJudge ? undefined : spec.rpsGuard;
+    const timing = judgeCheck({ name: 'req/s', values: ratios(mine, 'rps'), band: [guard ?? Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY], guard: true });
+    if (guard !== undefined) guards.push(timing);
+    const served = `your exercise serves ${formatSpread(timing, times)} the req/s of ${names.slow} (${formatRate(mine.rps)} vs ${formatRate(slow.rps)})`;
+    notes.push(guard === undefined
+      ? `timing, shown and not judged: ${served}`
+      : `timing, a guard: ${served}; below ${guard}x in every round fails it` +
+        (timing.outcome !== 'disagrees' ? '' : check.outcome === 'agrees' ? ` — more ${FIGURE_WORDS[spec.figure].what}, but no more served` : ' — it serves no more'));
   }
   notes.push(...(spec.notes?.({ params, slow, mine, reference }) ?? []));
-  return { expected: { threshold: spec.threshold, figure: spec.figure, [EXERCISE_RATIO]: Number.isFinite(check.median) ? Number(check.median.toPrecision(4)) : null }, checks: [check], notes };
+  return { expected: { threshold: spec.threshold, figure: spec.figure, [EXERCISE_RATIO]: Number.isFinite(check.median) ? Number(check.median.toPrecision(4)) : null }, checks: [check, ...guards], notes };
 }
 
 function describeFigure(figure: ExerciseFigure, point: MeasuredPoint): string {
   if (figure === 'rps') return `${formatRate(point.rps)} req/s`;
+  if (figure === 'cores') return `${(point.serverCpuPct / 100).toFixed(2)} cores busy`;
   const bytes = figure === 'allocBytes' ? point.allocBytesPerRequest : (point.workPerRequest[KERNEL_READ_COUNTER] ?? null);
   return bytes === null ? 'not measured' : `${formatBytes(bytes)}/req ${figure === 'allocBytes' ? 'allocated' : 'read'}`;
 }

@@ -42,7 +42,7 @@ export function diffPairs(lesson: Pick<Lesson, 'diffPairs'>, labels: readonly st
  */
 export async function publishRun(
   record: RunRecord,
-  lesson: Pick<Lesson, 'diffPairs' | 'site'>,
+  lesson: Pick<Lesson, 'diffPairs' | 'site' | 'variants'>,
   points: readonly PointProfilesToPublish[],
   charts: ComparePageInput['charts'],
   published: PublishedRun,

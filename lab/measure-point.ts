@@ -2,11 +2,13 @@
 // each round drains it, opens its load, drops the ramp, and reads the server's counters at both
 // ends of the measured window; closing it stops the server and reads its profile.
 import path from 'node:path';
+import os from 'node:os';
 import { TIMING } from '../core/defaults.js';
 import { HotpathError, throwIfAborted } from '../core/errors.js';
 import { formatRate } from '../core/format.js';
 import type { PlannedPoint } from '../core/lesson.js';
 import { relativeToRoot, safeFileName } from '../core/paths.js';
+import { machineCpuTicks } from '../core/proc-stat.js';
 import type { ClinicTool } from '../core/run-options.js';
 import { round } from '../core/theory.js';
 import type { LoadDriver, LoadOptions, LoadRequest, LoadResult } from '../loadtests/load-driver.js';
@@ -167,6 +169,7 @@ export async function measureRound(open: OpenPoint, slot: RoundInput): Promise<R
   await resetMetrics(server.port); // again when the window opens; this covers a window that never does
   const fallback = await fetchMetrics(server.port);
   let before: LabMetricsSnapshot | null = null;
+  let machineBefore: ReturnType<typeof machineCpuTicks> = null;
   const phase = slot.phase ?? (slot.of > 1 ? `round ${slot.index}/${slot.of}` : 'measure');
   const profiling = (): boolean => (input.windowProfile ?? []).length > 0 && open.profilingFailed === undefined;
   const kinds = input.windowProfile ?? [];
@@ -183,6 +186,7 @@ export async function measureRound(open: OpenPoint, slot: RoundInput): Promise<R
       const opened = await openWindow(server.port, profiling() ? kinds : []);
       if (opened.profileError !== null) profilingFailed(open, opened.profileError);
       before = opened.snapshot;
+      machineBefore = machineCpuTicks();
     },
   }, slot.rampSec);
   // Site lessons count work per request (upstream fetches, files opened) when a request starts:
@@ -198,8 +202,9 @@ export async function measureRound(open: OpenPoint, slot: RoundInput): Promise<R
     open.windows.heap = closed.heap;
   }
   const after = closed.snapshot;
+  const machine = machineShare(machineBefore, machineCpuTicks());
   throwIfAborted(io.signal);
-  const record = roundRecord(load, before ?? fallback, after, drained);
+  const record = { ...roundRecord(load, before ?? fallback, after, drained), machineCpuPct: machine };
   open.rounds.push(record);
   return record;
 }
@@ -316,9 +321,30 @@ function roundRecord(load: LoadResult, before: LabMetricsSnapshot, after: LabMet
     serverCpuPct: windowMs > 0 ? round((cpuMs / windowMs) * 100, 1) : 0,
     generatorCpuPct: round(load.generatorCpuPct, 1),
     generatorWarnings: load.generatorWarnings,
+    eventLoopDelayMs: after.eventLoopDelayMs
+      ? { mean: round(after.eventLoopDelayMs.mean, 2), p99: round(after.eventLoopDelayMs.p99, 2), max: round(after.eventLoopDelayMs.max, 2) }
+      : null,
+    processes: after.processes ?? 1,
+    processShares: processShares(before, after),
     drained,
     timeline: after.timeline ?? null,
   };
+}
+
+/** The machine's CPU between two reads of /proc/stat, as % of one core over all its cores. */
+function machineShare(before: ReturnType<typeof machineCpuTicks>, after: ReturnType<typeof machineCpuTicks>): { busy: number; steal: number } | null {
+  if (!before || !after || after.total <= before.total) return null;
+  const cores = os.availableParallelism() * 100;
+  const share = (ticks: number): number => round((ticks / (after.total - before.total)) * cores, 1);
+  return { busy: share(after.busy - before.busy), steal: share(after.steal - before.steal) };
+}
+
+/** Each process's share of the requests completed between two snapshots, when there are several. */
+function processShares(before: LabMetricsSnapshot, after: LabMetricsSnapshot): number[] | null {
+  if (after.perProcess.length < 2) return null;
+  const done = after.perProcess.map((p) => p.completed - (before.perProcess.find((b) => b.pid === p.pid)?.completed ?? 0));
+  const total = done.reduce((a, b) => a + b, 0);
+  return total > 0 ? done.map((d) => round(d / total, 3)) : null;
 }
 
 /**

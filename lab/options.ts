@@ -78,6 +78,7 @@ export function resolveParams(args: Pick<ParsedArgs, 'rawParams'>, lesson: Lesso
 }
 
 export function resolveRunOptions(args: ParsedArgs, lesson: Lesson): RunOptions {
+  refuseProfilingClusters(args, lesson);
   return {
     duration: args.duration ?? (args.quick ? QUICK.duration : lesson.load.duration),
     warmup: args.warmup ?? (args.quick ? QUICK.warmup : lesson.load.warmup),
@@ -95,6 +96,19 @@ export function resolveRunOptions(args: ParsedArgs, lesson: Lesson): RunOptions 
     locustUser: args.locustUser,
     params: resolveParams(args, lesson),
   };
+}
+
+/**
+ * A cluster's workers are separate processes: 0x, clinic and the in-process profilers see one
+ * process, so a lesson with a cluster variant is measured without profiles (its one-process
+ * variant runs the same code: lesson 7 shows where such a handler's time and bytes go).
+ */
+function refuseProfilingClusters(args: Pick<ParsedArgs, 'profile' | 'clinic'>, lesson: Lesson): void {
+  if (!lesson.variants.some((v) => v.cluster)) return;
+  const asked = args.clinic !== null ? `--clinic ${args.clinic}` : args.profile !== null && args.profile !== 'none' ? `--profile ${args.profile}` : null;
+  if (asked !== null) {
+    throw new HotpathError('E_USAGE', `lesson ${lesson.id} serves a node:cluster, whose workers ${asked} cannot follow: run it without (its figures are counted in every worker)`);
+  }
 }
 
 /** The driver in words, e.g. `locust (FastHttpUser, 2 workers)`. */

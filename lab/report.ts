@@ -50,14 +50,35 @@ function siteColumns(counters: NonNullable<Lesson['site']>['counters']): Column[
   ];
 }
 
+/**
+ * Lessons with a cluster: how many processes served, how much CPU they used (% of one core: a
+ * cluster passes 100), how late their event loops ran, and their memory, instead of lock waits.
+ */
+function clusterColumns(): Column[] {
+  const [name, conns, rps, spread, p50, p99, errors, , , cpu, gc, alloc] = COLUMNS as [Column, Column, Column, Column, Column, Column, Column, Column, Column, Column, Column, Column];
+  return [
+    name, conns, rps, spread, p50, p99, errors,
+    { title: 'procs', width: 6, value: (v) => String(v.processes ?? 1) },
+    { title: 'cpu %', width: 6, value: (v) => cell(v.serverCpuPct, 0) },
+    { title: 'loop p99 ms', width: 12, value: (v) => cell(v.eventLoopDelayMs?.p99 ?? null, 1) },
+    cpu, gc, alloc,
+    { title: 'rss MiB', width: 8, value: (v) => cell(v.memory?.rssMb ?? null, 0) },
+  ];
+}
+
+function columnsFor(lesson: Pick<Lesson, 'site' | 'variants'> | undefined): Column[] {
+  if (lesson?.site) return siteColumns(lesson.site.counters);
+  return lesson?.variants.some((v) => v.cluster) ? clusterColumns() : COLUMNS;
+}
+
 /** The table's header and rows as cells, formatted as the terminal prints them (the compare page uses them). */
-export function tableCells(record: RunRecord, lesson?: Pick<Lesson, 'site'>): { header: string[]; rows: string[][] } {
-  const columns = lesson?.site ? siteColumns(lesson.site.counters) : COLUMNS;
+export function tableCells(record: RunRecord, lesson?: Pick<Lesson, 'site' | 'variants'>): { header: string[]; rows: string[][] } {
+  const columns = columnsFor(lesson);
   return { header: columns.map((c) => c.title), rows: record.variants.map((variant) => columns.map((c) => c.value(variant))) };
 }
 
-export function renderTable(record: RunRecord, lesson?: Pick<Lesson, 'site'>): string[] {
-  const columns = lesson?.site ? siteColumns(lesson.site.counters) : COLUMNS;
+export function renderTable(record: RunRecord, lesson?: Pick<Lesson, 'site' | 'variants'>): string[] {
+  const columns = columnsFor(lesson);
   const pad = (text: string, column: Column, index: number): string => (index === 0 ? text.padEnd(column.width) : text.padStart(column.width));
   const lines = [columns.map((column, i) => pad(column.title, column, i)).join(' ')];
   for (const variant of record.variants) {

@@ -7,7 +7,7 @@ import type { RoundRecord, VariantRecord } from './run-record.js';
 export type RoundsSummary = Pick<VariantRecord,
   | 'rps' | 'latencyMs' | 'cpuMsPerRequest' | 'gcMsPerRequest' | 'allocBytesPerRequest' | 'lockWait' | 'bytesPerSec'
   | 'workPerRequest' | 'memory' | 'rounds' | 'spread' | 'requests' | 'errors' | 'timeouts' | 'non2xx'
-  | 'serverCpuPct' | 'generatorCpuPct' | 'generatorWarnings'>;
+  | 'serverCpuPct' | 'generatorCpuPct' | 'generatorWarnings' | 'eventLoopDelayMs' | 'processes'>;
 
 export function summarizeRounds(rounds: readonly RoundRecord[]): RoundsSummary {
   const of = (pick: (r: RoundRecord) => number): number => median(rounds.map(pick));
@@ -20,6 +20,7 @@ export function summarizeRounds(rounds: readonly RoundRecord[]): RoundsSummary {
   const counters = [...new Set(rounds.flatMap((r) => Object.keys(r.workPerRequest)))];
   const locks = rounds.map((r) => r.lockWait).filter((l) => l !== null);
   const memories = rounds.map((r) => r.memory).filter((m) => m !== null);
+  const delays = rounds.map((r) => r.eventLoopDelayMs).filter((d) => d !== null && d !== undefined);
   return {
     rps: rounds.length > 0 ? round(of((r) => r.rps), 2) : 0,
     spread: { rpsMin: rounds.length > 0 ? Math.min(...rps) : 0, rpsMax: rounds.length > 0 ? Math.max(...rps) : 0 },
@@ -52,5 +53,11 @@ export function summarizeRounds(rounds: readonly RoundRecord[]): RoundsSummary {
     serverCpuPct: rounds.length > 0 ? round(of((r) => r.serverCpuPct), 1) : 0,
     generatorCpuPct: Math.max(0, ...rounds.map((r) => r.generatorCpuPct)),
     generatorWarnings: [...new Set(rounds.flatMap((r) => r.generatorWarnings))],
+    eventLoopDelayMs: delays.length === 0 ? null : {
+      mean: round(median(delays.map((d) => d.mean)), 2),
+      p99: round(median(delays.map((d) => d.p99)), 2),
+      max: Math.max(...delays.map((d) => d.max)),
+    },
+    processes: Math.max(1, ...rounds.map((r) => r.processes ?? 1)),
   };
 }

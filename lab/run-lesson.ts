@@ -1,6 +1,7 @@
 // runLesson(): one run of a lesson: check the answers, start a server per point, measure them in
 // interleaved rounds, judge, record, publish the graphs. The CLI, the tests and (later) the web console call it; only
 // the CLI turns its outcome into an exit code.
+import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { mkdir } from 'node:fs/promises';
@@ -59,7 +60,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo, 
   await createRunFolder(runDir);
   const recordFile = path.join(runDir, 'result.json');
 
-  const theory = lesson.theory({ params: options.params, connections: options.connections, thinkTimeMs: thinkTimeMs(options) });
+  const theory = lesson.theory({ params: options.params, connections: options.connections, thinkTimeMs: thinkTimeMs(options), cores: os.availableParallelism() });
   printHeader(t, lesson, options, theory.headline);
   const timeoutSec = Math.max(TIMING.minRequestTimeoutSec, Math.ceil((2 * theory.worstLatencyMs) / 1000));
 

@@ -148,11 +148,14 @@ async function runLocustProcesses({ config, options, common, headless, dir, runT
     let loadStartedAt: number | null = null;
     let windowStart: Promise<void> | null = null;
     let windowError: unknown = null;
+    let progressAt = 0;
     while (!master.exited) {
       if (Date.now() > deadline) {
         throw new HotpathError('E_LOAD', `Locust did not finish within ${runTimeSec + LOCUST.startupAllowanceSec} s${options.logFile ? `; see ${options.logFile}` : ''}`);
       }
-      await Promise.race([master.exit, sleep(TIMING.progressTickMs)]);
+      // Polled more often than progress is shown: the CPU sampler needs two reads at least
+      // GENERATOR.minCpuWindowMs apart, and a --quick round lasts one second.
+      await Promise.race([master.exit, sleep(LOCUST.pollMs)]);
       const history = readHistory(await readFile(path.join(dir, 'run_stats_history.csv'), 'utf8').catch(() => ''));
       const latest = history.at(-1);
       if (latest && latest.users > 0) {
@@ -166,7 +169,10 @@ async function runLocustProcesses({ config, options, common, headless, dir, runT
           });
         }
         sampler.sample(all.map((p) => p.pid));
-        options.onProgress?.({ elapsedSec: latest.timestamp - loadStartedAt, currentRps: currentRpsFromHistory(history) ?? 0 });
+        if (Date.now() - progressAt >= TIMING.progressTickMs) {
+          progressAt = Date.now();
+          options.onProgress?.({ elapsedSec: latest.timestamp - loadStartedAt, currentRps: currentRpsFromHistory(history) ?? 0 });
+        }
       }
     }
     await windowStart;

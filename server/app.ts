@@ -6,6 +6,7 @@ import type { LabContext, Lesson, Params, Variant } from '../core/lesson.js';
 import { ParamError, parseParams } from '../core/params.js';
 import { rejectBadSiteRequest, sendBadSitePath, SitePathError, siteNotFound } from '../lessons/support/site/site-path.js';
 import { LabMetrics } from './lab-metrics.js';
+import { LabRequestError, localLabControl, type LabControl } from './lab-control.js';
 import { WindowProfiler, type ProfileKind } from './window-profiler.js';
 
 export interface CreateAppOptions {
@@ -19,6 +20,11 @@ export interface CreateAppOptions {
   siteDir?: string;
   /** Lesson 4: the redirect-map upstream's base URL. */
   upstreamUrl?: string | null;
+  /**
+   * How /__lab answers, given this process's own answers: a cluster worker answers for the whole
+   * cluster (server/cluster.ts). Default: this process's own.
+   */
+  labControl?: (local: LabControl) => LabControl;
 }
 
 export interface LabApp {
@@ -99,59 +105,49 @@ export function createApp(options: CreateAppOptions): LabApp {
     res.json({ ok: true });
   });
 
-  app.get('/__lab/metrics', (_req: Request, res: Response) => {
-    res.json(metrics.snapshot());
-  });
+  const local = localLabControl(metrics, profiler, () => handlerName);
+  const control = options.labControl ? options.labControl(local) : local;
+  /** Runs a lab operation and answers its result as JSON; a refusal is a 400. */
+  const answer = (res: Response, work: () => Promise<unknown>): Promise<void> =>
+    work().then(
+      (result) => void res.json(result),
+      (error: unknown) => void res.status(error instanceof LabRequestError ? 400 : 500).json({ error: (error as Error).message }),
+    );
 
-  app.post('/__lab/reset', (_req: Request, res: Response) => {
-    metrics.reset();
-    res.json({ ok: true });
-  });
+  app.get('/__lab/metrics', (_req: Request, res: Response) => answer(res, () => control.metrics()));
+
+  app.post('/__lab/reset', (_req: Request, res: Response) => answer(res, async () => {
+    await control.reset();
+    return { ok: true };
+  }));
 
   // A measured window's edges in one round trip each: behind a busy handler (lesson 3's clone
   // takes 100 ms a request) every call waits its turn, and four calls at a window's start left
   // the counters reading part of a 1.5 s window. A profiler that fails is reported, not fatal:
   // the counters are what the verdict needs.
-  app.post('/__lab/window/open', async (req: Request, res: Response) => {
+  app.post('/__lab/window/open', (req: Request, res: Response) => {
     const kinds = req.query.kinds === undefined || req.query.kinds === '' ? [] : profileKinds(req, res);
     if (!kinds) return;
-    let profileError: string | null = null;
-    try {
-      await profiler.start(kinds);
-      if (kinds.length > 0) profiler.mark('open');
-    } catch (error) {
-      profileError = (error as Error).message;
-    }
-    metrics.reset();
-    res.json({ snapshot: metrics.snapshot(), profileError });
+    return answer(res, () => control.openWindow(kinds));
   });
 
-  app.post('/__lab/window/close', async (req: Request, res: Response) => {
-    const snapshot = metrics.snapshot(); // first: what stopping a profiler allocates is not the window's
-    let profileError: string | null = null;
-    let heap = null;
-    try {
-      if (profiler.running.includes('cpu')) profiler.mark('close');
-      if (req.query.stop === 'alloc') heap = (await profiler.stop(['alloc'])).heap;
-    } catch (error) {
-      profileError = (error as Error).message;
-    }
-    res.json({ snapshot, handler: handlerName, heap, profileError });
-  });
+  app.post('/__lab/window/close', (req: Request, res: Response) => answer(res, () => control.closeWindow(req.query.stop === 'alloc')));
 
   // The runner's in-process profiles beyond a window's edges: start ?kinds=cpu,alloc (those not
   // running; the CPU profile before the warm-up), stop ?kinds=… (their profiles and the handler's name).
-  app.post('/__lab/profile/start', async (req: Request, res: Response) => {
+  app.post('/__lab/profile/start', (req: Request, res: Response) => {
     const kinds = profileKinds(req, res);
     if (!kinds) return;
-    await profiler.start(kinds);
-    res.json({ ok: true, kinds });
+    return answer(res, async () => {
+      await control.startProfiles(kinds);
+      return { ok: true, kinds };
+    });
   });
 
-  app.post('/__lab/profile/stop', async (req: Request, res: Response) => {
+  app.post('/__lab/profile/stop', (req: Request, res: Response) => {
     const kinds = profileKinds(req, res);
     if (!kinds) return;
-    res.json({ handler: handlerName, ...(await profiler.stop(kinds)) });
+    return answer(res, () => control.stopProfiles(kinds));
   });
 
   app.use((req: Request, res: Response) => {

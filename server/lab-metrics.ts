@@ -14,6 +14,10 @@ import { procReadBytes } from '../core/proc-stat.js';
 export interface LabMetricsSnapshot {
   /** Whether GC and event-loop instrumentation is on (the bench turns it off to cost it). */
   instrumented: boolean;
+  /** Processes these figures cover: 1, or a cluster's workers (their sums; see server/cluster-metrics.ts). */
+  processes: number;
+  /** Each process's pid and requests completed: one entry, or one per cluster worker. */
+  perProcess: Array<{ pid: number; completed: number }>;
   uptimeMs: number;
   cpu: { userMs: number; systemMs: number };
   gc: { count: number; totalMs: number };
@@ -100,6 +104,8 @@ export class LabMetrics {
     const delay = this.#loopDelay;
     return {
       instrumented: this.instrumented,
+      processes: 1,
+      perProcess: [{ pid: process.pid, completed: this.#completed }],
       uptimeMs: Math.round(process.uptime() * 1000),
       cpu: { userMs: cpu.user / 1000, systemMs: cpu.system / 1000 },
       gc: { count: this.#gcCount, totalMs: this.#gcMs },

@@ -25,7 +25,7 @@ export function portFrom(text: string | undefined, fail: (message: string) => ne
  * retried a second or more later, inside the measured window (see lessons/01-measure-first).
  * Linux caps it at net.core.somaxconn (4096 on this machine).
  */
-const ACCEPT_BACKLOG = 2048;
+export const ACCEPT_BACKLOG = 2048;
 
 /** Listens on 127.0.0.1 and prints `HOTPATH_READY port=<n> pid=<n>` once it does. */
 export function listenOnLoopback(server: Server, port: number, fail: (message: string) => never): void {

@@ -2,6 +2,8 @@
 //   node dist/server/main.js --lesson 2 --variant held-mutex [--port 0]
 //   node dist/server/main.js --lesson 4 --variant fetch-per-request --site-dir site
 //     --upstream http://127.0.0.1:PORT [--param refreshMs=1000]
+// A variant with `cluster: true` runs as a node:cluster (server/cluster.ts): this process is then
+// its primary, and the same command, forked, its workers.
 // Exits cleanly on SIGINT/SIGTERM (so 0x and --cpu-prof write their output), and on its own
 // when the runner that started it is gone.
 // HOTPATH_SWAP=<variant>=<other> serves <other>'s handler under <variant>'s name: the tests use
@@ -16,7 +18,9 @@ import type { Lesson, SiteVariant, Variant } from '../core/lesson.js';
 import { compiledExercise, EXERCISE_MODULE_ENV, EXERCISE_VARIANT } from '../core/paths.js';
 import { findLesson } from '../lessons/catalog.js';
 import { createApp } from './app.js';
-import { failAndExit, listenOnLoopback, portFrom, stopWhenAsked } from './lab-process.js';
+import { ACCEPT_BACKLOG, failAndExit, listenOnLoopback, portFrom, stopWhenAsked } from './lab-process.js';
+import { isClusterWorker, runClusterPrimary, workerLabControl } from './cluster.js';
+import { availableParallelism } from 'node:os';
 
 const fail: (message: string) => never = (message) => failAndExit('server', message);
 
@@ -58,25 +62,35 @@ if (values.upstream) {
   }
 }
 
-const { app, close } = createApp({
-  lesson,
-  variant: served,
-  instrumented: process.env.HOTPATH_METRICS !== 'off',
-  params,
-  siteDir: values['site-dir'],
-  upstreamUrl: values.upstream ?? null,
-});
+// A cluster variant: this process is its primary and serves nothing itself (server/cluster.ts).
+if (served.cluster && !isClusterWorker()) {
+  runClusterPrimary(availableParallelism(), fail);
+} else {
+  const { app, close } = createApp({
+    lesson,
+    variant: served,
+    instrumented: process.env.HOTPATH_METRICS !== 'off',
+    params,
+    siteDir: values['site-dir'],
+    upstreamUrl: values.upstream ?? null,
+    ...(isClusterWorker() ? { labControl: workerLabControl } : {}),
+  });
 
-const server = createServer(app);
-listenOnLoopback(server, port, fail);
+  const server = createServer(app);
+  // A worker's port is its primary's, which prints the ready line once every worker listens.
+  if (isClusterWorker()) {
+    server.listen(port, '127.0.0.1', ACCEPT_BACKLOG);
+    server.on('error', (error) => fail(`cannot listen on 127.0.0.1:${port}: ${error.message}`));
+  } else listenOnLoopback(server, port, fail);
 
-stopWhenAsked(() => {
-  close();
-  server.close();
-  server.closeAllConnections();
-  // Exit now rather than wait for handlers queued behind a lock: the profilers write on exit.
-  process.exit(0);
-});
+  stopWhenAsked(() => {
+    close();
+    server.close();
+    server.closeAllConnections();
+    // Exit now rather than wait for handlers queued behind a lock: the profilers write on exit.
+    process.exit(0);
+  });
+}
 
 /**
  * The learner's exercise as a variant: its module, compiled on its own by the runner
@@ -89,7 +103,8 @@ async function exerciseVariant(of: Lesson): Promise<Variant> {
   const module = (await import(pathToFileURL(file).href)) as { exercise?: unknown };
   if (typeof module.exercise !== 'function') fail(`${file} exports no \`exercise\` factory`);
   const factory = module.exercise as Variant['create'] & SiteVariant['serve'];
-  const base = { name: EXERCISE_VARIANT, summary: 'your fix (exercise.ts)' };
+  // `export const cluster = true` serves it as a cluster, as lesson 6's fast variant is.
+  const base = { name: EXERCISE_VARIANT, summary: 'your fix (exercise.ts)', cluster: (module as { cluster?: unknown }).cluster === true };
   return of.site ? { ...base, serve: factory } : { ...base, create: factory };
 }
 

@@ -38,6 +38,7 @@ const MOMENTS: Moment[] = [
   { name: 'with an upstream, probing', args: ['4'], after: /^server upstream pid=/m, jitterMs: 300 },
   { name: 'with an upstream, measuring', args: ['4'], after: /fetch-per-request\s+round 1\//, jitterMs: 1_000 },
   { name: 'under 0x, measuring', args: ['3', '--param', 'iterations=200000'], after: /no-clone\s+round 1\//, jitterMs: 1_000, noticeMs: 30_000 },
+  { name: 'a cluster, measuring', args: ['6', '--param', 'rows=2000'], after: /cluster\s+round 1\//, jitterMs: 1_000 },
   { name: 'with Locust, measuring', args: ['2', '--driver', 'locust'], after: /held-mutex\s+round 1\//, jitterMs: 1_500 },
 ];
 

@@ -59,6 +59,16 @@ describe('npm run lesson -- N --serve <variant>', { timeout: 60_000 }, () => {
     expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
   });
 
+  it('serves lesson 7 with its parameter: a real Fortunes page of 13 rows, answered as its checksum', async () => {
+    const run = startCli(['7', '--serve', 'pooled-one-pass', '--param', 'rows=13']);
+    const url = await servingUrl(run);
+    expect(url).toMatch(/\/lessons\/7\/pooled-one-pass\?rows=13$/);
+    expect(await (await fetch(url)).json()).toMatchObject({ rows: 13 });
+    run.child.kill('SIGINT');
+    expect(await run.done).toBe(0);
+    expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
+  });
+
   it('kill -9 of a serving runner: its server and upstream exit on their own', async () => {
     const run = startCli(['4', '--serve', 'cached-map']);
     await servingUrl(run);

@@ -16,6 +16,9 @@ describe('a fast variant that is really the slow one is caught', { timeout: 120_
     [3, 'no-clone=clone-every-round', /the copies theory counts .* — outside/],
     [4, 'cached-map=fetch-per-request', /upstream fetches per request: .* — outside/],
     [5, 'stream-stat-etag=readfile-sha1', /warm \(If-None-Match → 304\): .* — outside/],
+    // The "cluster" is one process: it keeps one core busy, far below the cores left.
+    [6, 'cluster=one-process', /cores kept busy: .* — outside/],
+    [7, 'pooled-one-pass=alloc-chained', /pool, one-pass escaping: saved .* — outside/],
   ])('lesson %i with HOTPATH_SWAP=%s disagrees', async (lesson, swap, note) => {
     const run = await runCli([String(lesson), ...SHORT], { HOTPATH_SWAP: swap });
     const record = JSON.parse(run.stdout) as RunRecord;

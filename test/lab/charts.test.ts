@@ -1,6 +1,6 @@
 // The charts are drawn from a record alone: what they draw, and when they draw nothing.
 import { describe, expect, it } from 'vitest';
-import { chartsFor, lawChart, lockChart } from '../../lab/charts.js';
+import { chartsFor, coresChart, lawChart, lockChart } from '../../lab/charts.js';
 import type { RunRecord } from '../../lab/run-record.js';
 
 type Variant = RunRecord['variants'][number];
@@ -49,5 +49,29 @@ describe('the lock chart', () => {
     expect(lockChart(record({ variants: [variant('clone', 'clone', 1, 10, samples(1, 0.1)), variant('no-clone', 'no-clone', 1, 20, samples(0, 0.1))] }))).toBeNull();
     expect(lockChart(record({ variants: [variant('a', 'a', 1, 10, samples(null, null))] }))).toBeNull();
     expect(chartsFor(record({ variants: [variant('a', 'a', 1, 10)] }))).toEqual([]);
+  });
+});
+
+describe('lesson 6\'s chart: where the CPU went', () => {
+  const round = (server: number, generator: number, busy: number | null) =>
+    ({ serverCpuPct: server, generatorCpuPct: generator, machineCpuPct: busy === null ? null : { busy, steal: 0 } });
+  const point = (name: string, processes: number, rounds: ReturnType<typeof round>[]) => ({ name, variant: name, processes, rounds } as unknown as Variant);
+
+  it('stacks the server, the generator and the rest of the machine per round, against the machine\'s cores', () => {
+    const chart = coresChart(record({
+      machine: { cpus: 2, node: 'v20', platform: 'linux x64' },
+      variants: [point('one-process', 1, [round(102, 8, 112), round(104, 6, 150)]), point('cluster', 2, [round(190, 7, 199), round(192, 6, null)])],
+    }))!;
+    // Server bars in each variant's colour, a generator bar each round (and the legend's), and the
+    // rest of the machine where /proc/stat was read: 2%, 40% and 2% of a core (not the last round).
+    expect(chart.svg.match(/<rect [^>]*fill="#b2182b"/g)).toHaveLength(2);
+    expect(chart.svg.match(/<rect [^>]*fill="#2166ac"/g)).toHaveLength(2);
+    expect(chart.svg.match(/<rect [^>]*fill="#999"/g)).toHaveLength(4 + 1);
+    expect(chart.svg.match(/<rect [^>]*fill="#ddd"/g)).toHaveLength(3 + 1);
+    expect(chart.svg).toContain('2 cores');
+  });
+
+  it('is drawn only for a run that had a point served by several processes', () => {
+    expect(coresChart(record({ machine: { cpus: 2, node: 'v20', platform: 'linux x64' }, variants: [point('a', 1, [round(100, 5, 110)])] }))).toBeNull();
   });
 });

@@ -18,15 +18,16 @@ function point(variant: string, rounds: Partial<RoundFigures>[]): MeasuredPoint 
   return { ...each[0]!, label: variant, variant, connections: 1, rounds: each, spread: { rpsMin: 0, rpsMax: 0 } };
 }
 
-function judge(lesson: Lesson, slow: Partial<RoundFigures>[], mine: Partial<RoundFigures>[], reference = mine) {
+function judge(lesson: Lesson, slow: Partial<RoundFigures>[], mine: Partial<RoundFigures>[], reference = mine, cores = 1) {
   const names = exerciseNames(lesson, lesson.exercise!);
-  const verdict = exerciseVerdict(lesson.exercise!, names, [point(names.slow, slow), point(names.exercise, mine), point(names.reference, reference)]);
+  const verdict = exerciseVerdict(lesson.exercise!, names, [point(names.slow, slow), point(names.exercise, mine), point(names.reference, reference)], {}, cores);
   return { verdict, outcome: overallOutcome(verdict.checks) };
 }
 
 const heldLock = findLesson(2)!;
 const cloneInLoop = findLesson(3)!;
 const wholeFiles = findLesson(5)!;
+const shareNothing = findLesson(6)!;
 
 describe('exercise verdict', () => {
   const t2 = heldLock.exercise!.threshold;
@@ -66,6 +67,27 @@ describe('exercise verdict', () => {
     expect(improvement('readBytes', { ...base, workPerRequest: { readBytes: 0 } }, { ...base, workPerRequest: { readBytes: 150_000 } })).toBe(150_000);
     expect(judge(wholeFiles, slow, [{ workPerRequest: { readBytes: 190 } }, { workPerRequest: { readBytes: 0 } }]).outcome).toBe('agrees');
     expect(judge(wholeFiles, slow, [{ workPerRequest: { readBytes: 150_100 } }, { workPerRequest: { readBytes: 149_900 } }]).outcome).toBe('disagrees');
+  });
+});
+
+describe('exercise verdict: lesson 6, by the cores kept busy, req/s guarding', () => {
+  const slow = [{ rps: 120, serverCpuPct: 100, generatorCpuPct: 8 }, { rps: 110, serverCpuPct: 101, generatorCpuPct: 8 }];
+  it('passes a cluster that keeps the cores busy and serves more', () => {
+    const cluster = [{ rps: 210, serverCpuPct: 190, generatorCpuPct: 8 }, { rps: 200, serverCpuPct: 188, generatorCpuPct: 8 }];
+    const passed = judge(shareNothing, slow, cluster, cluster, 2);
+    expect(passed.outcome).toBe('agrees');
+    expect(passed.verdict.notes[0]).toMatch(/your exercise: 1\.90 cores busy, 1\.\d\dx .* the cores kept busy by one-process/);
+  });
+
+  it('fails one that keeps them busy without serving more, and one that stays on one core', () => {
+    expect(judge(shareNothing, slow, [{ rps: 118, serverCpuPct: 190 }, { rps: 112, serverCpuPct: 188 }], slow, 2).outcome).toBe('disagrees');
+    expect(judge(shareNothing, slow, [{ rps: 119, serverCpuPct: 100 }, { rps: 111, serverCpuPct: 99 }], slow, 2).outcome).toBe('disagrees');
+  });
+
+  it('is inconclusive, with the reason, on a machine that leaves one core', () => {
+    const oneCore = judge(shareNothing, slow, [{ rps: 119, serverCpuPct: 100 }, { rps: 111, serverCpuPct: 99 }], slow, 1);
+    expect(oneCore.outcome).toBe('inconclusive');
+    expect(oneCore.verdict.notes[0]).toMatch(/not judged: this machine gives Node 1 core/);
   });
 });
 

@@ -1,6 +1,6 @@
 // Content declared as data, checked here: every lesson folder is registered, complete, and its
 // variants compute the same answer.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../core/paths.js';
@@ -28,6 +28,9 @@ describe('lesson catalogue', () => {
     expect(existsSync(path.join(lessonsDir, lesson.slug, 'README.md'))).toBe(true);
     expect(existsSync(path.join(lessonsDir, lesson.slug, 'lesson.ts'))).toBe(true);
     expect(existsSync(path.join(LOCUSTFILES_DIR, locustfileFor(lesson)))).toBe(true);
+    // `npm run lesson:N`, as the README and the lesson's own prose say.
+    const scripts = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts[`lesson:${lesson.id}`]).toBe(`npm run -s lesson -- ${lesson.id}`);
     expect(lesson.variants.length).toBeGreaterThanOrEqual(2);
     for (const spec of lesson.params) {
       expect(spec.default).toBeGreaterThanOrEqual(spec.min);
