@@ -19,6 +19,12 @@ export interface WorkCounter {
   add(name: string, amount?: number): void;
 }
 
+/**
+ * A lesson's database as the runner prepared it (lesson 8, `--db`): an SQLite file made on first
+ * use, or a throwaway PostgreSQL cluster's URL.
+ */
+export type DbSpec = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
 /** What the lab hands to a variant when it builds its handler. */
 export interface LabContext {
   /** Wrap every lock acquisition in `locks.timed(...)` so /__lab/metrics can report lock waits. */
@@ -33,6 +39,8 @@ export interface LabContext {
   upstreamUrl: string | null;
   /** Aborted when the app closes: stop timers and background work. */
   closed: AbortSignal;
+  /** The lesson's database, when it has one (`Lesson.database`); else null. */
+  db: DbSpec | null;
 }
 
 /** Computes one answer; the server sends it as JSON. Must not depend on timing. */

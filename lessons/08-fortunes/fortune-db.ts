@@ -6,12 +6,12 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
+import type { DbSpec } from '../../core/lesson.js';
 import { FORTUNES, type Fortune } from '../support/fortunes.js';
 
 /** The one query of a Fortunes request: every row, however many there are. */
 export const SELECT_FORTUNES = 'SELECT id, message FROM fortune';
 
-export type DbSpec = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 /** A prepared query on one connection. */
 export interface FortuneStatement {

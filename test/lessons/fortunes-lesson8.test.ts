@@ -8,14 +8,46 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, ensureSqliteFortunes, fillPostgresFortunes, SELECT_FORTUNES } from '../../lessons/08-fortunes/fortune-db.js';
 import { compileFortunesTemplate, renderFortunes } from '../../lessons/08-fortunes/page.js';
-import { escapeChained } from '../../lessons/07-pools-and-escaping/escape-chained.js';
+import { escapeChained } from '../../lessons/support/escape-chained.js';
 import { checkFortunesPage } from '../../lessons/support/fortunes-check.js';
 import { FORTUNES } from '../../lessons/support/fortunes.js';
 import { findPostgresBin, startPostgresCluster } from '../../lab/postgres-cluster.js';
+import { withInProcessApp } from '../../lab/equivalence.js';
+import type { DbSpec, Lesson, Variant } from '../../core/lesson.js';
+import { connectPerRequest } from '../../lessons/08-fortunes/slow.js';
+import { connectionPerWorker } from '../../lessons/08-fortunes/connection-per-worker.js';
+import { precompiledTemplate } from '../../lessons/08-fortunes/precompiled-template.js';
+import { preparedOnce } from '../../lessons/08-fortunes/fast.js';
 
 const HEADERS = { 'content-type': 'text/html; charset=utf-8', server: 'hotpath', date: new Date().toUTCString() };
 const home = mkdtempSync(path.join(os.tmpdir(), 'hotpath-test-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+/** The four variants, in order, each in its own in-process app, asked for the page twice. */
+const VARIANTS: Variant[] = [
+  { name: 'connect-per-request', summary: '', serve: connectPerRequest },
+  { name: 'connection-per-worker', summary: '', serve: connectionPerWorker },
+  { name: 'precompiled-template', summary: '', serve: precompiledTemplate },
+  { name: 'prepared-once', summary: '', serve: preparedOnce },
+];
+const draft = { id: 8, slug: '08-fortunes', params: [], variants: VARIANTS } as unknown as Lesson;
+
+async function servePages(db: DbSpec): Promise<Array<{ variant: string; body: string }>> {
+  const pages = [];
+  for (const variant of VARIANTS) {
+    pages.push(await withInProcessApp({ lesson: draft, variant, db }, async (port, mount) => {
+      for (let i = 0; i < 2; i += 1) {
+        const response = await fetch(`http://127.0.0.1:${port}${mount}`);
+        const body = await response.text();
+        expect(response.status, variant.name).toBe(200);
+        expect(checkFortunesPage(body, Object.fromEntries(response.headers)), variant.name).toEqual([]);
+        if (i === 1) return { variant: variant.name, body };
+      }
+      throw new Error('unreachable');
+    }));
+  }
+  return pages;
+}
 
 describe('lesson 8: the database and the page', () => {
   it('makes the SQLite file once, with TechEmpower\'s 12 rows, and a page from it passes the Fortunes check', async () => {
@@ -34,6 +66,13 @@ describe('lesson 8: the database and the page', () => {
     }
   });
 
+  it('every variant serves a page that passes the Fortunes check, the same page, with its headers', async () => {
+    const file = path.join(home, 'db', 'fortunes.sqlite');
+    ensureSqliteFortunes(file);
+    const pages = await servePages({ kind: 'sqlite', file });
+    expect(new Set(pages.map((p) => p.body)).size).toBe(1);
+  });
+
   it.skipIf(findPostgresBin() === null)('reads the same rows from a real PostgreSQL', { timeout: 30_000 }, async () => {
     const cluster = await startPostgresCluster();
     try {
@@ -45,6 +84,7 @@ describe('lesson 8: the database and the page', () => {
       await connection.close();
       expect(rows.sort((a, b) => a.id - b.id)).toEqual([...FORTUNES]);
       expect(checkFortunesPage(renderFortunes(rows, compileFortunesTemplate(), escapeHtml), HEADERS)).toEqual([]);
+      expect(new Set((await servePages({ kind: 'postgres', url: cluster.url })).map((p) => p.body)).size).toBe(1);
     } finally {
       await cluster.stop();
     }
