@@ -210,4 +210,21 @@ export interface Lesson {
   verdict: (input: VerdictInput) => Verdict;
   /** The exercise a learner solves in `exercise.ts`, when the lesson has one. */
   exercise?: ExerciseSpec;
+  /** A lesson with a database (`--db sqlite|postgres`): how the runner makes and fills it. */
+  database?: DatabaseSpec;
+  /**
+   * What is wrong with one variant's answer on its own (lesson 8: TechEmpower's Fortunes rules),
+   * checked with the answers' equality before any load; empty when it is right.
+   */
+  checkAnswer?: (body: string, headers: Record<string, string | undefined>) => string[];
+}
+
+/** How the runner prepares a lesson's database before its servers start. */
+export interface DatabaseSpec {
+  /** The SQLite file's name under HOTPATH_HOME/db/. */
+  sqliteFile: string;
+  /** Makes the SQLite file if it is not there (atomically: a server never sees half of it). */
+  ensureSqlite(file: string): void;
+  /** Creates and fills the tables in a fresh PostgreSQL database. */
+  fillPostgres(url: string): Promise<void>;
 }
