@@ -43,6 +43,16 @@ export const lesson: Lesson = {
   profile: 'cpu',
   measureCeiling: false,
   equivalentAnswers: true,
+  exercise: {
+    reference: { variant: 'prepared-once', file: 'fast.ts' },
+    figure: 'rps',
+    threshold: FAST_FLOOR,
+    hints: [
+      'Compare cpu ms/req across the four variants: which step takes the most off every request, on SQLite and on PostgreSQL?',
+      'Opening a connection, preparing a statement and compiling a template are work a server can do once, when it starts: the factory runs once, the handler per request.',
+      'Open the connection and prepare the query in the factory (close it on lab.closed), compile the template there too, and escape with escape-html.',
+    ],
+  },
   database: { sqliteFile: 'fortunes.sqlite', ensureSqlite: ensureSqliteFortunes, fillPostgres: fillPostgresFortunes },
   checkAnswer: checkFortunesPage,
   theory: () => ({
