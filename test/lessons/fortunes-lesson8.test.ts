@@ -1,4 +1,4 @@
-// Lesson 8's pieces (the lesson itself is not registered yet): its SQLite file is made on first
+// Lesson 8's pieces: its SQLite file is made on first
 // use and holds TechEmpower's rows, and a page rendered from any connection passes the Fortunes
 // check, with either escape. PostgreSQL's side runs where PostgreSQL is installed (CI installs it).
 import escapeHtml from 'escape-html';
@@ -13,7 +13,9 @@ import { checkFortunesPage } from '../../lessons/support/fortunes-check.js';
 import { FORTUNES } from '../../lessons/support/fortunes.js';
 import { findPostgresBin, startPostgresCluster } from '../../lab/postgres-cluster.js';
 import { withInProcessApp } from '../../lab/equivalence.js';
-import type { DbSpec, Lesson, Variant } from '../../core/lesson.js';
+import type { DbSpec, Lesson, MeasuredPoint, Variant } from '../../core/lesson.js';
+import { overallOutcome } from '../../core/checks.js';
+import { findLesson } from '../../lessons/catalog.js';
 import { connectPerRequest } from '../../lessons/08-fortunes/slow.js';
 import { connectionPerWorker } from '../../lessons/08-fortunes/connection-per-worker.js';
 import { precompiledTemplate } from '../../lessons/08-fortunes/precompiled-template.js';
@@ -88,5 +90,31 @@ describe('lesson 8: the database and the page', () => {
     } finally {
       await cluster.stop();
     }
+  });
+});
+
+describe('lesson 8: verdict', () => {
+  const lesson = findLesson(8)!;
+  const base = { latencyMs: { p50: 1, p90: 1, p99: 1, max: 1 }, gcMsPerRequest: 0.01, allocBytesPerRequest: 1000, lockWait: null, bytesPerSec: 0, workPerRequest: {}, memory: null, serverCpuPct: 100, generatorCpuPct: 20 };
+  const point = (variant: string, rps: number[], cpuMsPerRequest: number): MeasuredPoint => {
+    const rounds = rps.map((r) => ({ ...base, rps: r, cpuMsPerRequest }));
+    return { ...rounds[0]!, label: variant, variant, connections: 16, rounds, spread: { rpsMin: Math.min(...rps), rpsMax: Math.max(...rps) } };
+  };
+  const judge = (cpu: [number, number, number, number], rps: [number, number, number, number]) => {
+    const names = ['connect-per-request', 'connection-per-worker', 'precompiled-template', 'prepared-once'];
+    const verdict = lesson.verdict({ params: {}, connections: 16, thinkTimeMs: 0, ceiling: null, points: names.map((n, i) => point(n, [rps[i]!, rps[i]! * 1.05], cpu[i]!)) });
+    return { ...verdict, outcome: overallOutcome(verdict.checks) };
+  };
+
+  it('agrees when the last serves 1.5x the first, and names the step that saved clearly the most CPU', () => {
+    const postgresLike = judge([4.4, 0.63, 0.25, 0.22], [150, 1660, 4140, 4640]);
+    expect(postgresLike.outcome).toBe('agrees');
+    expect(postgresLike.notes.join('\n')).toMatch(/the change that mattered most here: a connection and its prepared statement per worker/);
+    const sqliteLike = judge([1.2, 0.7, 0.25, 0.24], [960, 1940, 4710, 4320]);
+    expect(sqliteLike.notes.join('\n')).toMatch(/about alike: a connection and its prepared statement per worker, and the template compiled once/);
+  });
+
+  it('disagrees when the last serves no more than the first', () => {
+    expect(judge([1, 1, 1, 1], [900, 910, 905, 895]).outcome).toBe('disagrees');
   });
 });
