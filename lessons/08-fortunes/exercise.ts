@@ -1,4 +1,4 @@
-// Your turn: this is the slow handler, connect-per-request. Make it serve at least 1.5 times its
+// Your turn: this is the slow handler, connect-per-request. Make it serve at least 2 times its
 // requests per second, with the same page (the Fortunes rules are checked before any timing:
 // the rows, their order, the escaping, the headers). Look at what it does on every request that
 // it could do once, when the server starts. Check with `npm run lesson:8 -- --exercise` (add
