@@ -5,7 +5,6 @@ import { hotpathHome } from '../core/paths.js';
 import type { DbSpec, Lesson } from '../core/lesson.js';
 import type { DbKind } from '../core/run-options.js';
 import { startPostgresCluster, sweepPostgresFolders } from './postgres-cluster.js';
-import type { RunIo } from './run-lesson.js';
 
 export interface PreparedDb {
   spec: DbSpec;
@@ -17,7 +16,8 @@ export interface PreparedDb {
   stop(): Promise<void>;
 }
 
-export async function prepareDb(lesson: Lesson, kind: DbKind, io: Pick<RunIo, 'diagnostics'>): Promise<PreparedDb> {
+/** `io.diagnostics`: where the cluster's pid and port are said (stderr), like the servers'. */
+export async function prepareDb(lesson: Lesson, kind: DbKind, io: { diagnostics(line: string): void }): Promise<PreparedDb> {
   const spec = lesson.database;
   if (!spec) throw new Error(`lesson ${lesson.id} has no database`);
   if (kind === 'sqlite') {
