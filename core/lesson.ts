@@ -19,6 +19,12 @@ export interface WorkCounter {
   add(name: string, amount?: number): void;
 }
 
+/**
+ * A lesson's database as the runner prepared it (lesson 8, `--db`): an SQLite file made on first
+ * use, or a throwaway PostgreSQL cluster's URL.
+ */
+export type DbSpec = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
 /** What the lab hands to a variant when it builds its handler. */
 export interface LabContext {
   /** Wrap every lock acquisition in `locks.timed(...)` so /__lab/metrics can report lock waits. */
@@ -33,6 +39,8 @@ export interface LabContext {
   upstreamUrl: string | null;
   /** Aborted when the app closes: stop timers and background work. */
   closed: AbortSignal;
+  /** The lesson's database, when it has one (`Lesson.database`); else null. */
+  db: DbSpec | null;
 }
 
 /** Computes one answer; the server sends it as JSON. Must not depend on timing. */
@@ -202,4 +210,21 @@ export interface Lesson {
   verdict: (input: VerdictInput) => Verdict;
   /** The exercise a learner solves in `exercise.ts`, when the lesson has one. */
   exercise?: ExerciseSpec;
+  /** A lesson with a database (`--db sqlite|postgres`): how the runner makes and fills it. */
+  database?: DatabaseSpec;
+  /**
+   * What is wrong with one variant's answer on its own (lesson 8: TechEmpower's Fortunes rules),
+   * checked with the answers' equality before any load; empty when it is right.
+   */
+  checkAnswer?: (body: string, headers: Record<string, string | undefined>) => string[];
+}
+
+/** How the runner prepares a lesson's database before its servers start. */
+export interface DatabaseSpec {
+  /** The SQLite file's name under HOTPATH_HOME/db/. */
+  sqliteFile: string;
+  /** Makes the SQLite file if it is not there (atomically: a server never sees half of it). */
+  ensureSqlite(file: string): void;
+  /** Creates and fills the tables in a fresh PostgreSQL database. */
+  fillPostgres(url: string): Promise<void>;
 }

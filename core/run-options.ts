@@ -11,6 +11,9 @@ export type LocustUser = (typeof LOCUST_USERS)[number];
 
 /** `--profile`: CPU (0x's graph and V8's sampler), allocation (V8's sampling heap profiler), both or none. */
 export const PROFILE_CHOICES = ['cpu', 'alloc', 'both', 'none'] as const;
+/** Where a lesson with a database keeps it (`--db`): embedded SQLite (the default) or a real PostgreSQL. */
+export const DB_KINDS = ['sqlite', 'postgres'] as const;
+export type DbKind = (typeof DB_KINDS)[number];
 export type ProfileChoice = (typeof PROFILE_CHOICES)[number];
 
 export function profilesCpu(choice: ProfileChoice): boolean {
@@ -48,4 +51,6 @@ export interface RunOptions {
   /** Locust's distributed mode: a master and this many workers (0: one standalone process). */
   locustWorkers: number;
   locustUser: LocustUser;
+  /** A lesson with a database: which one (`--db`, default sqlite); null for the others. */
+  db: DbKind | null;
 }

@@ -4,7 +4,7 @@ import type { RunRecord } from './run-record.js';
 import { EXIT, HotpathError } from '../core/errors.js';
 import { findLesson, lessons } from '../lessons/catalog.js';
 import { usage } from './help.js';
-import { parseCliArgs, parseLessonNumber, resolveParams, resolveRunOptions } from './options.js';
+import { parseCliArgs, parseLessonNumber, resolveDb, resolveParams, resolveRunOptions } from './options.js';
 import { checkExercise } from './exercise-check.js';
 import { resetExercise, showHint, showSolution } from './exercise-tutor.js';
 import { runLesson } from './run-lesson.js';
@@ -58,7 +58,7 @@ async function main(argv: readonly string[]): Promise<number> {
     signal: controller.signal,
   };
   if (serving) {
-    await serveLesson(lesson, { variant: args.serve!, port: args.port, params, verbose: args.verbose }, io, process.stdout);
+    await serveLesson(lesson, { variant: args.serve!, port: args.port, params, verbose: args.verbose, db: resolveDb(args, lesson) }, io, process.stdout);
     return EXIT.agrees; // stopped as asked
   }
   if (args.exercise) {

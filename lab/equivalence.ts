@@ -2,7 +2,7 @@
 // Each variant gets its own in-process app on 127.0.0.1:0 and one real HTTP request.
 import type { AddressInfo } from 'node:net';
 import { HotpathError } from '../core/errors.js';
-import type { Lesson, Params } from '../core/lesson.js';
+import type { DbSpec, Lesson, Params } from '../core/lesson.js';
 import { toQueryString } from '../core/params.js';
 import { createApp, type CreateAppOptions } from '../server/app.js';
 
@@ -10,6 +10,8 @@ export interface Answer {
   variant: string;
   status: number;
   body: string;
+  /** Lower-case names (a page's Content-Type, Server, Date: lesson 8 checks them). */
+  headers?: Record<string, string>;
 }
 
 /** Runs `use` against one variant's app, uninstrumented, on 127.0.0.1:0, then closes it. */
@@ -26,15 +28,25 @@ export async function withInProcessApp<T>(options: CreateAppOptions, use: (port:
   }
 }
 
-export async function fetchAnswers(lesson: Lesson, params: Params): Promise<Answer[]> {
+export async function fetchAnswers(lesson: Lesson, params: Params, db: DbSpec | null = null): Promise<Answer[]> {
   const answers: Answer[] = [];
   for (const variant of lesson.variants) {
-    answers.push(await withInProcessApp({ lesson, variant }, async (port, path) => {
+    answers.push(await withInProcessApp({ lesson, variant, db }, async (port, path) => {
       const response = await fetch(`http://127.0.0.1:${port}${path}${toQueryString(params)}`);
-      return { variant: variant.name, status: response.status, body: await response.text() };
+      return { variant: variant.name, status: response.status, body: await response.text(), headers: Object.fromEntries(response.headers) };
     }));
   }
   return answers;
+}
+
+/** The first answer the lesson's own check refuses (lesson 8: the Fortunes rules), with why. */
+export function findBrokenPage(lesson: Lesson, answers: readonly Answer[]): { answer: Answer; problems: string[] } | null {
+  if (!lesson.checkAnswer) return null;
+  for (const answer of answers) {
+    const problems = lesson.checkAnswer(answer.body, answer.headers ?? {});
+    if (problems.length > 0) return { answer, problems };
+  }
+  return null;
 }
 
 /** Two variants answered one request differently: the request and both answers, for the learner to read. */

@@ -72,7 +72,8 @@ export function exerciseLesson(lesson: Lesson, factory: VariantFactory | SiteVar
       throw new HotpathError('E_SERVER', `your exercise's \`exercise\` factory threw before serving anything: ${(error as Error).stack ?? String(error)}`);
     }
   }) as VariantFactory & SiteVariantFactory;
-  const exercise: Variant = lesson.site
+  // Like the lesson's own variants: writing its response (a site, a page), or answering JSON.
+  const exercise: Variant = lesson.variants[0]?.serve
     ? { name: EXERCISE_VARIANT, summary, serve: guarded }
     : { name: EXERCISE_VARIANT, summary, create: guarded };
   const words = FIGURE_WORDS[spec.figure];

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { LIMITS, QUICK } from '../core/defaults.js';
 import { HotpathError } from '../core/errors.js';
-import { CLINIC_TOOLS, DRIVERS, LOCUST_USERS, PROFILE_CHOICES } from '../core/run-options.js';
+import { CLINIC_TOOLS, DB_KINDS, DRIVERS, LOCUST_USERS, PROFILE_CHOICES } from '../core/run-options.js';
 
 /**
  * What a flag is for: measuring a lesson (`run`), serving one variant (`serve`), checking the
@@ -77,6 +77,10 @@ export const FLAGS: readonly FlagSpec[] = [
   {
     name: 'locust-user', kind: 'choice', value: '<model>', choices: LOCUST_USERS, modes: MEASURE, requires: { flag: 'driver', value: 'locust' },
     help: 'fast: FastHttpUser, no think time (default); story: HttpUser, 0.5 s think time',
+  },
+  {
+    name: 'db', kind: 'choice', value: '<kind>', choices: DB_KINDS, modes: BOTH, help: 'a lesson with a database (lesson 8): sqlite, embedded (default), or postgres',
+    readme: 'the database of a lesson that has one (lesson 8): `sqlite`, embedded, made on first use (default), or `postgres`, a throwaway PostgreSQL cluster the runner starts and stops (`apt-get install postgresql`)',
   },
   {
     name: 'json', kind: 'switch', modes: MEASURE, help: 'the run record on stdout, everything else on stderr (use npm run -s)',

@@ -4,7 +4,7 @@ import { QUICK, RUN_DEFAULTS } from '../core/defaults.js';
 import { HotpathError } from '../core/errors.js';
 import { resolveProfile, type Lesson } from '../core/lesson.js';
 import { ParamError, parseParamPairs, parseParams, type Params } from '../core/params.js';
-import type { ClinicTool, DriverName, LocustUser, ProfileChoice, RunOptions } from '../core/run-options.js';
+import type { ClinicTool, DbKind, DriverName, LocustUser, ProfileChoice, RunOptions } from '../core/run-options.js';
 import { parseFlags } from './flags.js';
 
 /** Flags as typed, before a lesson is known: the run's switches, and what the lesson resolves. */
@@ -30,6 +30,8 @@ export interface ParsedArgs extends Omit<RunOptions, 'duration' | 'warmup' | 'co
   tutor: 'hint' | 'solution' | 'reset' | null;
   /** `--forget` with --reset. */
   forget: boolean;
+  /** `--db <kind>`, checked against the lesson later (resolveDb). */
+  db: DbKind | null;
 }
 
 export function parseCliArgs(argv: readonly string[]): ParsedArgs {
@@ -64,6 +66,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     exercise: get<boolean>('exercise') ?? false,
     tutor: (['hint', 'solution', 'reset'] as const).find((action) => get<boolean>(action) === true) ?? null,
     forget: get<boolean>('forget') ?? false,
+    db: get<DbKind>('db') ?? null,
   };
 }
 
@@ -95,7 +98,17 @@ export function resolveRunOptions(args: ParsedArgs, lesson: Lesson): RunOptions 
     locustWorkers: args.locustWorkers,
     locustUser: args.locustUser,
     params: resolveParams(args, lesson),
+    db: resolveDb(args, lesson),
   };
+}
+
+/** `--db` for a lesson with a database (sqlite unless asked); a usage error on any other lesson. */
+export function resolveDb(args: Pick<ParsedArgs, 'db'>, lesson: Lesson): DbKind | null {
+  if (!lesson.database) {
+    if (args.db !== null) throw new HotpathError('E_USAGE', `\`--db\` goes with a lesson that uses a database (lesson 8); lesson ${lesson.id} has none`);
+    return null;
+  }
+  return args.db ?? 'sqlite';
 }
 
 /**

@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ALLOC_PASS, TIMING } from '../core/defaults.js';
 import { HotpathError } from '../core/errors.js';
-import type { Lesson, PlannedPoint } from '../core/lesson.js';
+import type { DbSpec, Lesson, PlannedPoint } from '../core/lesson.js';
 import { toQueryString } from '../core/params.js';
 import { newRunId, relativeToRoot, resultsDir } from '../core/paths.js';
 import { profilesAlloc, profilesCpu, type RunOptions } from '../core/run-options.js';
@@ -17,7 +17,8 @@ import type { LoadDriver } from '../loadtests/load-driver.js';
 import { TRIVIAL_PATH, variantPath } from '../server/app.js';
 import { buildRecord } from './build-record.js';
 import { chartsFor } from './charts.js';
-import { AnswerMismatch, fetchAnswers, findMismatch } from './equivalence.js';
+import { AnswerMismatch, fetchAnswers, findBrokenPage, findMismatch } from './equivalence.js';
+import { prepareDb, type PreparedDb } from './db-setup.js';
 import { publishRun, runGalleryDir, writeGalleryIndex, type PublishedRun } from './gallery.js';
 import { closePoint, measureRound, startPoint, unfinishedPoint, warmPoint, type OpenPoint, type OpenPointInput, type PointProfiles, type PointResult, type RunIo } from './measure-point.js';
 import { summarizeRounds } from './rounds.js';
@@ -66,13 +67,20 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo, 
 
   const site = lesson.site ? await prepareSite(lesson, { params: options.params, runDir, verbose: options.verbose }, io) : null;
   const upstream = site?.upstream ?? null;
+  let db: PreparedDb | null = null;
   try {
+    if (lesson.database) {
+      db = await prepareDb(lesson, options.db ?? 'sqlite', io);
+      t.line(t.paint('dim', `  database: ${db.describe}`));
+    }
     if (site) await checkSiteAnswers(lesson, options, site, io);
-    else await checkAnswers(lesson, options, t);
+    else await checkAnswers(lesson, options, t, db?.spec ?? null);
   } catch (error) {
     await upstream?.stop();
+    await db?.stop();
     throw error;
   }
+  const serverArgs = [...(site?.serverArgs ?? []), ...(db?.serverArgs ?? [])];
 
   const plan: PlannedPoint[] = lesson.plan?.(options.connections) ??
     lesson.variants.map((variant) => ({ label: variant.name, variant: variant.name, connections: options.connections }));
@@ -106,7 +114,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo, 
       timeoutSec,
       point,
       pathWithQuery,
-      serverArgs: site?.serverArgs,
+      serverArgs,
       mix: site && !isCeiling ? { paths: site.mix.map((p) => `${pathWithQuery}${p}`), revalidate: point.revalidate === true } : null,
       profiler: pointProfiler,
       windowProfile: cpu && !isCeiling ? ['cpu'] : [],
@@ -176,6 +184,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo, 
     passAbort.abort();
     await allocation.catch(() => {});
     await stopAllServers(); // the upstream too
+    await db?.stop();
     // Record what was measured, so the run folder (and its logs) survives the next sweep.
     const aborted = io.signal?.aborted === true;
     const why = aborted ? 'interrupted before the run finished' : `failed: ${(error as Error).message}`;
@@ -194,6 +203,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo, 
 
   const ceiling = ceilingPoint ? results.shift()! : null; // opened first
   await upstream?.stop();
+  await db?.stop();
   const record = buildRecord({ lesson, options, runId, startedAt, points: results, ceiling, notes, status: 'complete', exercise: extras.exercise });
   // The measurement is safe on disk before anything else can fail.
   await writeRunRecord(recordFile, record);
@@ -344,12 +354,14 @@ async function publishRunGraphs(record: RunRecord, lesson: Lesson, points: reado
   return published.comparePage || published.zeroX.size > 0 ? gallery : null;
 }
 
-async function checkAnswers(lesson: Lesson, options: RunOptions, t: Terminal): Promise<void> {
+async function checkAnswers(lesson: Lesson, options: RunOptions, t: Terminal, db: DbSpec | null): Promise<void> {
   if (!lesson.equivalentAnswers) {
     t.line(t.paint('dim', '· calibration lesson: its variants are different endpoints, so no answers to compare'));
     return;
   }
-  const answers = await fetchAnswers(lesson, options.params);
+  const answers = await fetchAnswers(lesson, options.params, db);
+  const broken = findBrokenPage(lesson, answers);
+  if (broken) throw new HotpathError('E_MISMATCH', `${broken.answer.variant}'s page breaks the lesson's rules: ${broken.problems.join('; ')}`);
   const mismatch = findMismatch(answers);
   if (mismatch) {
     const { baseline, other } = mismatch;
@@ -358,7 +370,9 @@ async function checkAnswers(lesson: Lesson, options: RunOptions, t: Terminal): P
   }
   const first = answers[0]!;
   if (first.status !== 200) throw new HotpathError('E_SERVER', `${first.variant} answered ${first.status} ${first.body}`);
-  t.line(`${t.paint('green', '✓')} all ${answers.length} variants answer ${first.body}`);
+  // A page is long: its length and the rules it passed say more than its text.
+  const shown = lesson.checkAnswer ? `the same page (${first.body.length} characters, the lesson's checks passed)` : first.body;
+  t.line(`${t.paint('green', '✓')} all ${answers.length} variants answer ${shown}`);
 }
 
 

@@ -10,6 +10,8 @@ import { variantPath } from '../server/app.js';
 import type { RunIo } from './measure-point.js';
 import { lessonServerArgs, startServer, stopAllServers } from './server-process.js';
 import { prepareSite } from './site-setup.js';
+import { prepareDb, type PreparedDb } from './db-setup.js';
+import type { DbKind } from '../core/run-options.js';
 
 export interface ServeOptions {
   /** The variant's name, as in `--help`. */
@@ -18,6 +20,8 @@ export interface ServeOptions {
   port: number;
   params: Params;
   verbose: boolean;
+  /** A lesson with a database: which one (null for the others). */
+  db: DbKind | null;
 }
 
 /** The variant by name, or a usage error that lists the lesson's variants. */
@@ -35,10 +39,12 @@ export async function serveLesson(lesson: Lesson, options: ServeOptions, io: Run
   const variant = findVariant(lesson, options.variant);
   if (options.port !== 0) await assertPortFree(options.port);
   const t = io.terminal;
+  let db: PreparedDb | null = null;
   try {
     const site = lesson.site ? await prepareSite(lesson, { params: options.params, runDir: null, verbose: options.verbose }, io) : null;
+    db = lesson.database ? await prepareDb(lesson, options.db ?? 'sqlite', io) : null;
     const server = await startServer({
-      args: lessonServerArgs(lesson.id, variant.name, site?.serverArgs ?? [], options.port),
+      args: lessonServerArgs(lesson.id, variant.name, [...(site?.serverArgs ?? []), ...(db?.serverArgs ?? [])], options.port),
       label: variant.name,
       runDir: null,
       profiler: null,
@@ -52,6 +58,7 @@ export async function serveLesson(lesson: Lesson, options: ServeOptions, io: Run
     stdout.write(`${formatServingLine(url)}\n`);
     t.line(`${t.paint('bold', `hotpath · lesson ${lesson.id} · ${variant.name}`)} serving at ${t.paint('cyan', url)}`);
     t.line(t.paint('dim', `  ${variant.summary}`));
+    if (db) t.line(t.paint('dim', `  database: ${db.describe}`));
     for (const example of examples(url, site?.mix ?? null)) t.line(t.paint('dim', `  try: ${example}`));
     t.line(t.paint('dim', `  metrics: http://127.0.0.1:${server.port}/__lab/metrics · Ctrl+C to stop`));
     if (io.signal?.aborted) return;
@@ -61,6 +68,7 @@ export async function serveLesson(lesson: Lesson, options: ServeOptions, io: Run
     if (died) throw new HotpathError('E_SERVER', `the ${died.label} server exited (code ${died.code}) while serving`);
   } finally {
     await stopAllServers();
+    await db?.stop(); // after the servers: they hold connections to it
   }
 }
 

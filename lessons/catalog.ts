@@ -7,8 +7,9 @@ import { lesson as upstreamEveryRequest } from './04-upstream-every-request/less
 import { lesson as wholeFiles } from './05-whole-files/lesson.js';
 import { lesson as shareNothing } from './06-share-nothing/lesson.js';
 import { lesson as poolsAndEscaping } from './07-pools-and-escaping/lesson.js';
+import { lesson as fortunes } from './08-fortunes/lesson.js';
 
-export const lessons: readonly Lesson[] = [measureFirst, heldLock, cloneInLoop, upstreamEveryRequest, wholeFiles, shareNothing, poolsAndEscaping];
+export const lessons: readonly Lesson[] = [measureFirst, heldLock, cloneInLoop, upstreamEveryRequest, wholeFiles, shareNothing, poolsAndEscaping, fortunes];
 
 export function findLesson(id: number): Lesson | undefined {
   return lessons.find((lesson) => lesson.id === id);

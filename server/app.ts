@@ -1,8 +1,8 @@
 // createApp({ lesson, variant }): an Express 5 app serving one variant of one lesson, plus the
 // lab's own routes. One variant per app keeps each measured process free of the others' state.
 import { once } from 'node:events';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import type { LabContext, Lesson, Params, Variant } from '../core/lesson.js';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { DbSpec, LabContext, Lesson, Params, Variant } from '../core/lesson.js';
 import { ParamError, parseParams } from '../core/params.js';
 import { rejectBadSiteRequest, sendBadSitePath, SitePathError, siteNotFound } from '../lessons/support/site/site-path.js';
 import { LabMetrics } from './lab-metrics.js';
@@ -20,6 +20,8 @@ export interface CreateAppOptions {
   siteDir?: string;
   /** Lesson 4: the redirect-map upstream's base URL. */
   upstreamUrl?: string | null;
+  /** Lesson 8: its database. */
+  db?: DbSpec | null;
   /**
    * How /__lab answers, given this process's own answers: a cluster worker answers for the whole
    * cluster (server/cluster.ts). Default: this process's own.
@@ -63,6 +65,7 @@ export function createApp(options: CreateAppOptions): LabApp {
     siteDir: options.siteDir ?? '',
     upstreamUrl: options.upstreamUrl ?? null,
     closed: metrics.closed,
+    db: options.db ?? null,
   };
   const path = variantPath(lesson, variant);
   const profiler = new WindowProfiler();
@@ -72,25 +75,35 @@ export function createApp(options: CreateAppOptions): LabApp {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  if (variant.serve) {
+  /**
+   * A variant that writes its own response, counted in flight until its handler is done *and* the
+   * response is closed: a handler still waiting on its upstream after the client left is still
+   * work (the runner drains on it). `refuse`: answers a request it should not reach (and says so).
+   */
+  const tracked = (serve: RequestHandler, refuse?: (req: Request, res: Response) => boolean): RequestHandler => (req, res, next) => {
+    void metrics.track(async () => {
+      const closed = once(res, 'close').catch(() => {}); // an 'error' on res also ends it
+      if (!refuse?.(req, res)) {
+        try {
+          await serve(req, res, next);
+        } catch (error) {
+          next(error);
+        }
+      }
+      await closed;
+    });
+  };
+
+  if (variant.serve && !lesson.site) {
+    // A page (lesson 8): the variant writes the whole response, headers and all.
+    const serve = variant.serve(lab);
+    handlerName = serve.name;
+    app.get(path, tracked(serve));
+  } else if (variant.serve) {
     if (!options.siteDir) throw new Error(`lesson ${lesson.id} serves a site: createApp needs siteDir`);
     const serve = variant.serve(lab);
     handlerName = serve.name;
-    app.use(path, (req: Request, res: Response, next: NextFunction) => {
-      // In flight until the handler is done *and* the response is closed: a handler still
-      // waiting on its upstream after the client left is still work (the runner drains on it).
-      void metrics.track(async () => {
-        const closed = once(res, 'close').catch(() => {}); // an 'error' on res also ends it
-        if (!rejectBadSiteRequest(req, res)) {
-          try {
-            await serve(req, res, next);
-          } catch (error) {
-            next(error);
-          }
-        }
-        await closed;
-      });
-    }, siteNotFound);
+    app.use(path, tracked(serve, rejectBadSiteRequest), siteNotFound);
   } else {
     const handler = variant.create(lab);
     handlerName = handler.name;

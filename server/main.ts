@@ -14,7 +14,7 @@ import { assertLoopbackTarget } from '../core/loopback.js';
 import { ParamError, parseParamPairs, parseParams } from '../core/params.js';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { Lesson, SiteVariant, Variant } from '../core/lesson.js';
+import type { DbSpec, Lesson, SiteVariant, Variant } from '../core/lesson.js';
 import { compiledExercise, EXERCISE_MODULE_ENV, EXERCISE_VARIANT } from '../core/paths.js';
 import { findLesson } from '../lessons/catalog.js';
 import { createApp } from './app.js';
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     param: { type: 'string', multiple: true },
     'site-dir': { type: 'string' },
     upstream: { type: 'string' },
+    'db-file': { type: 'string' },
+    'db-url': { type: 'string' },
   },
   strict: true,
 });
@@ -62,6 +64,17 @@ if (values.upstream) {
   }
 }
 
+// A lesson with a database gets it from the runner: an SQLite file, or a PostgreSQL URL (loopback).
+if (lesson.database && !values['db-file'] && !values['db-url']) fail(`lesson ${lesson.id} needs its database: --db-file <sqlite file> or --db-url <postgres url>`);
+if (values['db-url']) {
+  try {
+    assertLoopbackTarget(values['db-url'].replace(/^postgres(ql)?:/, 'http:'));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+}
+const db: DbSpec | null = values['db-url'] ? { kind: 'postgres', url: values['db-url'] } : values['db-file'] ? { kind: 'sqlite', file: values['db-file'] } : null;
+
 // A cluster variant: this process is its primary and serves nothing itself (server/cluster.ts).
 if (served.cluster && !isClusterWorker()) {
   runClusterPrimary(availableParallelism(), fail);
@@ -73,6 +86,7 @@ if (served.cluster && !isClusterWorker()) {
     params,
     siteDir: values['site-dir'],
     upstreamUrl: values.upstream ?? null,
+    db,
     ...(isClusterWorker() ? { labControl: workerLabControl } : {}),
   });
 
@@ -105,7 +119,8 @@ async function exerciseVariant(of: Lesson): Promise<Variant> {
   const factory = module.exercise as Variant['create'] & SiteVariant['serve'];
   // `export const cluster = true` serves it as a cluster, as lesson 6's fast variant is.
   const base = { name: EXERCISE_VARIANT, summary: 'your fix (exercise.ts)', cluster: (module as { cluster?: unknown }).cluster === true };
-  return of.site ? { ...base, serve: factory } : { ...base, create: factory };
+  // A variant that writes its own response (a site's, a page's) serves; one with a JSON answer creates.
+  return of.variants[0]?.serve ? { ...base, serve: factory } : { ...base, create: factory };
 }
 
 /** `variant`, or with `HOTPATH_SWAP=<its name>=<other>`, `variant` with the other's handler. */

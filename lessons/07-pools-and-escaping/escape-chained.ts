@@ -1,10 +1,3 @@
-// Escaping as it is often first written: one `replace` per character, five passes over every
-// message, and a new string from each pass that finds something.
-export function escapeChained(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+// The chained escape lesson 7 measures (and lesson 8 starts from) lives with the shared code; this
+// name stays so the exercise's imports keep working.
+export { escapeChained } from '../support/escape-chained.js';

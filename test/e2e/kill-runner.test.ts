@@ -8,9 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../core/paths.js';
+import { sweepPostgresFolders } from '../../lab/postgres-cluster.js';
 import { labProcessPids, leftovers, removeTestHomes, startCli, waitFor } from '../helpers/run-cli.js';
 
-afterAll(removeTestHomes);
+afterAll(() => {
+  removeTestHomes();
+  sweepPostgresFolders(); // a killed runner's cluster folder waits for the next sweep: this is it
+});
 
 /** How long lab processes may take to notice: a parent poll each second, then exit. */
 const NOTICE_MS = 5_000;
@@ -39,6 +43,7 @@ const MOMENTS: Moment[] = [
   { name: 'with an upstream, measuring', args: ['4'], after: /fetch-per-request\s+round 1\//, jitterMs: 1_000 },
   { name: 'under 0x, measuring', args: ['3', '--param', 'iterations=200000'], after: /no-clone\s+round 1\//, jitterMs: 1_000, noticeMs: 30_000 },
   { name: 'a cluster, measuring', args: ['6', '--param', 'rows=2000'], after: /cluster\s+round 1\//, jitterMs: 1_000 },
+  { name: 'with PostgreSQL, measuring', args: ['8', '--db', 'postgres', '--no-flamegraph'], after: /connect-per-request\s+round 1\//, jitterMs: 1_000 },
   { name: 'with Locust, measuring', args: ['2', '--driver', 'locust'], after: /held-mutex\s+round 1\//, jitterMs: 1_500 },
 ];
 

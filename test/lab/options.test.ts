@@ -66,3 +66,11 @@ describe('runner flags', () => {
     expect(resolveRunOptions(parseCliArgs(['5', '--quick', '--no-flamegraph']), findLesson(5)!)).toMatchObject({ profile: 'none', profileFrom: 'flag' });
   });
 });
+
+describe('--db', () => {
+  it('goes only with a lesson that has a database: elsewhere a usage error naming lesson 8', () => {
+    expect(() => resolveRunOptions(parseCliArgs(['2', '--db', 'postgres']), findLesson(2)!)).toThrow(/`--db` goes with a lesson that uses a database \(lesson 8\); lesson 2 has none/);
+    expect(resolveRunOptions(parseCliArgs(['2']), findLesson(2)!).db).toBeNull();
+    expect(() => parseCliArgs(['2', '--db', 'mysql'])).toThrow(/sqlite|postgres/);
+  });
+});

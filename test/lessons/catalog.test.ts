@@ -1,11 +1,12 @@
 // Content declared as data, checked here: every lesson folder is registered, complete, and its
 // variants compute the same answer.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../core/paths.js';
-import { fetchAnswers, findMismatch } from '../../lab/equivalence.js';
-import { resolveProfile } from '../../core/lesson.js';
+import { fetchAnswers, findBrokenPage, findMismatch } from '../../lab/equivalence.js';
+import { resolveProfile, type DbSpec, type Lesson } from '../../core/lesson.js';
 import { findLesson, lessons } from '../../lessons/catalog.js';
 import { locustfileFor } from '../../loadtests/drivers.js';
 import { LOCUSTFILES_DIR } from '../../loadtests/locust-driver.js';
@@ -42,17 +43,29 @@ describe('lesson catalogue', () => {
 describe('slow and fast variants compute the same answer', () => {
   // Site lessons (4, 5) answer many paths, not one JSON value: test/lessons/site-lessons.test.ts.
   const comparable = lessons.filter((lesson) => lesson.equivalentAnswers && !lesson.site);
+  const madeDirs: string[] = [];
+  afterAll(() => madeDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  /** A lesson's database, when it has one: its SQLite file, made in a temp folder. */
+  const dbFor = (lesson: Lesson): DbSpec | null => {
+    if (!lesson.database) return null;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hotpath-test-'));
+    madeDirs.push(dir);
+    const file = path.join(dir, lesson.database.sqliteFile);
+    lesson.database.ensureSqlite(file);
+    return { kind: 'sqlite', file };
+  };
   it.each(comparable.map((lesson) => [lesson.slug, lesson] as const))('%s at its default parameters', async (_slug, lesson) => {
     const params = Object.fromEntries(lesson.params.map((spec) => [spec.name, spec.default]));
-    const answers = await fetchAnswers(lesson, params);
+    const answers = await fetchAnswers(lesson, params, dbFor(lesson));
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     expect(findMismatch(answers)).toBeNull();
+    expect(findBrokenPage(lesson, answers)).toBeNull();
   });
 
   it.each(comparable.map((lesson) => [lesson.slug, lesson] as const))('%s at other parameters', async (_slug, lesson) => {
     // Small values, not the defaults: the answer must not be tuned to one input.
     const params = Object.fromEntries(lesson.params.map((spec) => [spec.name, Math.min(spec.max, spec.min + 6)]));
-    const answers = await fetchAnswers(lesson, params);
+    const answers = await fetchAnswers(lesson, params, dbFor(lesson));
     expect(findMismatch(answers)).toBeNull();
   });
 
