@@ -10,7 +10,10 @@ import type { Terminal } from './terminal.js';
  * @param records run records, newest first (an exercise check's records are not the lesson's runs)
  * @param progress the learner's progress.json
  */
-export function catalogueLines(t: Terminal, lessons: readonly Lesson[], records: readonly RunRecord[], progress: Progress): string[] {
+/** What the catalogue shows of a lesson (a load lesson or a whole-process one). */
+export type CatalogueLesson = Pick<Lesson, 'id' | 'title' | 'slug' | 'story' | 'exercise'>;
+
+export function catalogueLines(t: Terminal, lessons: readonly CatalogueLesson[], records: readonly RunRecord[], progress: Progress): string[] {
   const lines = [t.paint('bold', 'hotpath lessons'), ''];
   let next: string | null = null;
   for (const lesson of lessons) {
@@ -35,7 +38,7 @@ export function catalogueLines(t: Terminal, lessons: readonly Lesson[], records:
 }
 
 /** What a lesson's run is about, in one figure: the speedup, or for an allocation lesson the bytes. */
-function keyFigure(lesson: Lesson, record: RunRecord): string | null {
+function keyFigure(lesson: CatalogueLesson, record: RunRecord): string | null {
   const [slow, fast] = [record.variants[0], record.variants.at(-1)];
   if (lesson.exercise?.figure === 'allocBytes' && slow?.allocBytesPerRequest != null && fast?.allocBytesPerRequest != null) {
     return `allocated ${formatBytes(slow.allocBytesPerRequest)} → ${formatBytes(fast.allocBytesPerRequest)} per request`;
@@ -67,7 +70,7 @@ function exerciseLine(t: Terminal, exercise: ExerciseProgress, threshold: number
 }
 
 /** The first thing left to do in this lesson, or null when it is done. */
-function nextStep(lesson: Lesson, latest: RunRecord | undefined, exercise: ExerciseProgress | null): string | null {
+function nextStep(lesson: CatalogueLesson, latest: RunRecord | undefined, exercise: ExerciseProgress | null): string | null {
   const n = lesson.id;
   if (!latest) return `run lesson ${n}: npm run lesson:${n}`;
   if (!exercise || exercise.passedAt) return null;

@@ -1,0 +1,60 @@
+// The run record of a whole-process lesson (lesson 9): the same envelope as a load lesson's
+// (status, lesson, runId, comparison: what the catalogue and the exit code read), with steps
+// timed start to finish instead of points under load. `kind` tells the two apart.
+import type { Outcome } from '../core/checks.js';
+import type { StepFigures } from '../core/command-lesson.js';
+import type { Params } from '../core/params.js';
+
+export interface StepRecord extends StepFigures {
+  /** `baseline`, `#1`, … as the story numbers the step. */
+  label: string;
+  summary: string;
+  /** A command is timed, not loaded: there is no request rate. */
+  rps: null;
+  /** The baseline's median wall time over this step's (1 for the baseline). */
+  speedup: number;
+  /** The first run of the step, on an empty cache and output folder (a warm-up, never in the figures). */
+  coldMs: number | null;
+  /** SHA-256 over the generated files and the build's artefacts (path and bytes), after every run alike. */
+  outputDigest: string;
+  /** The Chrome trace of its last measured run, relative to the project root (Perfetto, chrome://tracing). */
+  trace: string | null;
+  /** The story's time for this step, seconds. */
+  story: { mean: number; stdev: number };
+  /** hyperfine's figures for the same command (`--hyperfine`), ms; null when not asked. */
+  hyperfine: { mean: number; stdev: number; median: number; min: number; max: number; runs: number } | null;
+}
+
+export interface CommandRunRecord {
+  schemaVersion: number;
+  kind: 'command';
+  status: 'complete' | 'aborted' | 'failed';
+  lesson: { id: number; slug: string; title: string };
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  machine: { cpus: number; node: string; platform: string };
+  options: {
+    /** Warm-up runs per step (not measured), then measured runs per step (`rounds`), interleaved. */
+    warmup: number;
+    rounds: number;
+    quick: boolean;
+    hyperfine: boolean;
+  };
+  params: Params;
+  /** Step names in the order of the lesson (each round runs them all, starting one later each round). */
+  order: string[];
+  variants: StepRecord[];
+  comparison: {
+    /** The baseline's median over the last step's. */
+    speedup: number | null;
+    expected: Record<string, number | string | null>;
+    verdict: Outcome;
+    agreesWithTheory: boolean;
+    /** False when the steps' outputs differed or a run failed. */
+    valid: boolean;
+    notes: string[];
+  };
+  /** No flame graphs: the traces are the pictures (see each step's `trace`). */
+  compareFlamegraphs: null;
+}
