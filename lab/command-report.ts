@@ -9,6 +9,9 @@ import type { Terminal } from './terminal.js';
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
+/** `#1 sqlite-cache`; the baseline is just `baseline`. */
+const stepName = (step: Pick<StepRecord, 'label' | 'name'>): string => (step.label === step.name ? step.name : `${step.label} ${step.name}`);
+
 export function printCommandHeader(t: Terminal, lesson: CommandLesson, options: CommandRunOptions): void {
   t.line(`${t.paint('bold', `hotpath · lesson ${lesson.id} · ${lesson.title}`)}    ${t.paint('dim', `story ${lesson.story.id}: ${lesson.story.figures}`)}`);
   t.line(`${t.paint('bold', 'theory:')} ${lesson.headline(options.params)}`);
@@ -29,7 +32,7 @@ export function renderStepsTable(record: CommandRunRecord): string[] {
   record.variants.forEach((step, i) => {
     const previous = record.variants[i - 1];
     lines.push([
-      `${step.label} ${step.name}`.padEnd(20),
+      stepName(step).padEnd(20),
       `${seconds(step.wallMs.mean)} ± ${seconds(step.wallMs.stdev)}`.padStart(16),
       `${seconds(step.wallMs.min)}–${seconds(step.wallMs.max)}`.padStart(14),
       (i === 0 ? '–' : `${step.speedup.toFixed(1)}x`).padStart(8),
@@ -51,7 +54,7 @@ export function renderCountersTable(record: CommandRunRecord, columns: CommandLe
   };
   const widths = columns.map((c) => Math.max(c.title.length, ...record.variants.map((s) => value(s, c).length)));
   const lines = [['per warm run'.padEnd(20), ...columns.map((c, i) => c.title.padStart(widths[i]!))].join('  ')];
-  for (const step of record.variants) lines.push([`${step.label} ${step.name}`.padEnd(20), ...columns.map((c, i) => value(step, c).padStart(widths[i]!))].join('  '));
+  for (const step of record.variants) lines.push([stepName(step).padEnd(20), ...columns.map((c, i) => value(step, c).padStart(widths[i]!))].join('  '));
   return lines;
 }
 
@@ -67,7 +70,7 @@ export function printCommandResults(t: Terminal, lesson: CommandLesson, record: 
     t.line(`hyperfine (each step's runs back to back, not interleaved):`);
     for (const step of withHyperfine) {
       const h = step.hyperfine!;
-      t.line(`  ${`${step.label} ${step.name}`.padEnd(20)} ${seconds(h.mean)} ± ${seconds(h.stdev)} s (median ${seconds(h.median)}, ${h.runs} runs)   ours: ${seconds(step.wallMs.mean)} ± ${seconds(step.wallMs.stdev)} s`);
+      t.line(`  ${stepName(step).padEnd(20)} ${seconds(h.mean)} ± ${seconds(h.stdev)} s (median ${seconds(h.median)}, ${h.runs} runs)   ours: ${seconds(step.wallMs.mean)} ± ${seconds(step.wallMs.stdev)} s`);
     }
   }
   t.line();

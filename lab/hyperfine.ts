@@ -13,7 +13,7 @@ export const HYPERFINE_INSTALL = 'apt-get install -y hyperfine';
 
 /** hyperfine's path, or a usage error that says how to install it. */
 export function findHyperfine(): string {
-  const found = spawnSync('sh', ['-c', 'command -v hyperfine'], { encoding: 'utf8' });
+  const found = spawnSync('/bin/sh', ['-c', 'command -v hyperfine'], { encoding: 'utf8' });
   const file = found.stdout.trim();
   if (found.status !== 0 || file === '') throw new HotpathError('E_TOOL_MISSING', `\`--hyperfine\` needs hyperfine on PATH: ${HYPERFINE_INSTALL} (Debian, Ubuntu)`);
   return file;

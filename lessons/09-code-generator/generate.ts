@@ -2,7 +2,7 @@
 // and types come from, and writes the generated crate. What a step changes is how docs are
 // loaded (docs-store.ts and the caches), how files are written (write-files.ts), and whether the
 // needed crates are asked for up front (needed-set.ts); the walk and the text are the same.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CrateDocs, Item, TypeRef } from './docs.js';
 import { fetchEveryTime, type DocsStore } from './docs-store.js';
@@ -29,6 +29,7 @@ export async function generate(input: GenerateInput): Promise<void> {
   const span = tracer.span('generate', 'generate');
   const blueprint = JSON.parse(await readFile(path.join(input.inputsDir, BLUEPRINT_FILE), 'utf8')) as Blueprint;
   const toolchain = input.manifest.crates.find((crate) => crate.name === 'core')!.version;
+  await mkdir(input.workDir, { recursive: true }); // a first run has no folder yet
   const { store, needed } = await openStore(input, toolchain, blueprint.project);
   try {
     // In-memory memo: within one run a crate's docs are loaded once (the story had this from the start).

@@ -1,6 +1,7 @@
 // Lesson 9 (story 000): a code generator's check command, 3.677 s → 0.928 s in the story, in
 // four steps that stack. What is timed is the whole command, start to finish, as hyperfine does.
-import { judgeCheck, pairRounds, type JudgedCheck } from '../../core/checks.js';
+import { judgeCheck, type JudgedCheck } from '../../core/checks.js';
+import { judgeSaving, pooledRunNoiseMs } from '../../core/step-timing.js';
 import type { CommandLesson, StepFigures } from '../../core/command-lesson.js';
 import { codegenMain, registryMain } from '../../core/paths.js';
 import type { Params } from '../../core/params.js';
@@ -106,26 +107,28 @@ export const lesson: CommandLesson = {
   verdict: ({ params, steps }) => {
     const checks: JudgedCheck[] = [];
     const notes: string[] = [];
+    const runNoiseMs = pooledRunNoiseMs(steps);
     for (const [i, step] of steps.entries()) {
       if (i === 0) continue;
       const previous = steps[i - 1]!;
       const mechanism = mechanismCheck(step, previous, params);
-      // Rounds ran side by side (every step once per round): the pair's ratio cancels a slow minute.
-      const faster = judgeCheck({ name: `${step.name}: ${previous.name}'s time ÷ its own, per round`, values: pairRounds(previous.runsMs, step.runsMs, (a, b) => a / b), band: [1, Number.POSITIVE_INFINITY] });
+      const faster = judgeSaving(`${step.name}: ms saved over ${previous.name} (medians)`, previous.runsMs, step.runsMs, runNoiseMs);
       checks.push(mechanism.check, faster);
-      const saved = previous.wallMs.median - step.wallMs.median;
-      const spread = Math.max(previous.wallMs.stdev, step.wallMs.stdev);
-      const wins = faster.values.filter((ratio) => ratio >= 1).length;
+      const saved = Math.round(faster.median);
       const label = STEPS.find((s) => s.name === step.name)?.label ?? step.name;
+      const times = `${seconds(previous.wallMs.median)} → ${seconds(step.wallMs.median)}`;
+      const noise = `${Math.round(faster.noiseMs)} ms of noise`;
       const timing = faster.outcome === 'agrees'
-        ? `${seconds(previous.wallMs.median)} → ${seconds(step.wallMs.median)}, ${(previous.wallMs.median / step.wallMs.median).toFixed(2)}x: faster in every round, ${Math.round(saved)} ms saved against a spread of ±${Math.round(spread)} ms`
+        ? `${times}, ${(previous.wallMs.median / step.wallMs.median).toFixed(2)}x: ${saved} ms saved, beyond the ${noise}`
         : faster.outcome === 'inconclusive'
-          ? `${seconds(previous.wallMs.median)} → ${seconds(step.wallMs.median)}: faster in ${wins} of ${faster.values.length} rounds only, a saving of ${Math.round(saved)} ms is noise-sized here (spread ±${Math.round(spread)} ms); more rounds, e.g. --rounds 20, may settle it`
-          : `${seconds(previous.wallMs.median)} → ${seconds(step.wallMs.median)}: slower in every round`;
+          ? `${times}: ${saved} ms ${saved >= 0 ? 'saved' : 'lost'} is noise-sized here (within ${noise}); more runs, e.g. --rounds 20, narrow it`
+          : `${times}: ${-saved} ms slower, beyond the ${noise}`;
       notes.push(`${label} ${step.name}: ${timing}; it ${mechanism.words}${mechanism.check.outcome === 'agrees' ? '' : ' — not what the step should do'}`);
     }
     const first = steps[0]!;
     const last = steps.at(-1)!;
+    const n = Math.min(...steps.map((step) => step.runsMs.length));
+    notes.push(`noise: one run scatters by ±${Math.round(runNoiseMs)} ms here (pooled over every step's runs), so a step must save more than 2 standard errors of a difference of two medians of ${n} runs to count`);
     notes.push(`all steps: ${seconds(first.wallMs.median)} → ${seconds(last.wallMs.median)}, ${(first.wallMs.median / last.wallMs.median).toFixed(1)}x (the story: 3.677 → 0.928 s, 4.0x)`);
     return { expected: expected(params), checks, notes };
   },

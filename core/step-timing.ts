@@ -1,0 +1,39 @@
+// Whether one step of a whole-process lesson is faster than the one before, beyond the noise of
+// timing single runs. Runs of this machine scatter by tens of ms whatever the step (an A/A run, a
+// step against itself, spread its per-run ratios 0.79–1.23 on 0.4 s runs), so a step is judged
+// by the difference of medians against the noise of a median, not run by run.
+import { median, type JudgedCheck } from './checks.js';
+
+/** How many standard errors a saving must pass: an A/A difference does so about 2% of the time. */
+export const SAVING_Z = 2;
+
+/** A median of n runs scatters about 1.25 times as much as their mean (normal noise). */
+const MEDIAN_EFFICIENCY = 1.253;
+
+/**
+ * The scatter of one run, ms, pooled over every step: the median absolute deviation of each run
+ * from its step's median, × 1.4826 (a standard deviation for normal noise, robust to one
+ * disturbed run). Pooled, so three runs per step still give a steady figure.
+ */
+export function pooledRunNoiseMs(steps: ReadonlyArray<{ runsMs: readonly number[] }>): number {
+  const deviations = steps.flatMap((step) => {
+    const middle = median(step.runsMs);
+    return step.runsMs.map((ms) => Math.abs(ms - middle));
+  });
+  return 1.4826 * median(deviations);
+}
+
+/**
+ * The saving from `previous` to `step` (difference of medians, ms) held to the noise of that
+ * difference: beyond SAVING_Z standard errors it agrees (or disagrees, if slower); within, the
+ * step is noise-sized here: inconclusive.
+ */
+export function judgeSaving(name: string, previous: readonly number[], step: readonly number[], runNoiseMs: number): JudgedCheck & { noiseMs: number } {
+  const saving = median(previous) - median(step);
+  const noiseMs = SAVING_Z * MEDIAN_EFFICIENCY * runNoiseMs * Math.sqrt(1 / previous.length + 1 / step.length);
+  const outcome = saving > noiseMs ? 'agrees' : saving < -noiseMs ? 'disagrees' : 'inconclusive';
+  return {
+    name, values: [saving], band: [noiseMs, Number.POSITIVE_INFINITY], outcome, median: saving, min: saving, max: saving,
+    edge: outcome === 'agrees' ? null : 'lower', noiseMs,
+  };
+}

@@ -1,0 +1,93 @@
+// Lesson 9 through the real CLI: a quick run times five real steps against a real registry, every
+// step generates the same crate, each does its job (counted), the traces are Chrome's format,
+// hyperfine agrees to be asked, and Ctrl+C leaves nothing. hyperfine is installed by CI (.ci/run).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CODEGEN_WORK_PREFIX, projectRoot } from '../../core/paths.js';
+import { isAlive } from '../../core/proc-stat.js';
+import type { CommandRunRecord } from '../../lab/command-record.js';
+import { removeTestHomes, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
+
+afterAll(removeTestHomes);
+
+const workFoldersOf = (pid: number): string[] => readdirSync(os.tmpdir()).filter((name) => name.startsWith(`${CODEGEN_WORK_PREFIX}${pid}-`));
+
+describe('lesson 9: a code generator timed start to finish', { timeout: 180_000 }, () => {
+  it('--quick --json: five steps, one crate, each step doing its job, traces to open', async () => {
+    const run = await runCli(['9', '--quick', '--json']);
+    expect(run.stderr).toMatch(/all 5 steps generate the same 54 files, byte for byte/);
+    // Timing may be noise-sized on a busy machine (exit 4); never a disagreement or a failure.
+    expect([0, 4], run.stderr).toContain(run.code);
+    const record = JSON.parse(run.stdout) as CommandRunRecord;
+    expect(record).toMatchObject({ kind: 'command', status: 'complete', options: { warmup: 1, rounds: 3, quick: true } });
+    expect(record.comparison.valid).toBe(true);
+    expect(record.variants.map((step) => step.name)).toEqual(['baseline', 'sqlite-cache', 'lazy-items', 'skip-unchanged', 'prefetch-needed']);
+    expect(new Set(record.variants.map((step) => step.outputDigest)).size).toBe(1);
+    const [baseline, cache, lazy, skip, prefetch] = record.variants as [typeof record.variants[0], typeof record.variants[0], typeof record.variants[0], typeof record.variants[0], typeof record.variants[0]];
+    expect(baseline.counters).toMatchObject({ fetches: 14, filesRebuilt: 27 });
+    expect(cache.counters).toMatchObject({ fetches: 2 });
+    expect(lazy.counters.docsBytesParsed).toBeLessThan(cache.counters.docsBytesParsed! / 10);
+    expect(lazy.peakRssMiB).toBeLessThan(cache.peakRssMiB);
+    expect(skip.counters).toMatchObject({ filesWritten: 0, filesRebuilt: 0 });
+    expect(prefetch.counters.maxInFlight).toBe(2);
+    // The whole chain removes most of the baseline's time (about 4x here): asserted at half of 3x.
+    expect(record.comparison.speedup).toBeGreaterThan(1.5);
+    for (const step of record.variants) {
+      expect(step.rps).toBeNull();
+      for (const file of [step.trace!, step.trace!.replace('.trace.json', '.cold.trace.json')]) {
+        const trace = JSON.parse(readFileSync(path.isAbsolute(file) ? file : path.join(projectRoot, file), 'utf8')) as { traceEvents: Array<{ ph: string; name: string }> };
+        expect(trace.traceEvents.some((event) => event.ph === 'X' && event.name === 'px check')).toBe(true);
+      }
+    }
+    expect(workFoldersOf(run.child.pid!)).toEqual([]);
+    expect(startedServers(run.stderr).filter((server) => isAlive(server.pid))).toEqual([]);
+  });
+
+  it('--hyperfine: the same commands timed by hyperfine, beside the table', async () => {
+    const run = await runCli(['9', '--quick', '--rounds', '2', '--warmup', '1', '--hyperfine', '--json']);
+    expect([0, 4], run.stderr).toContain(run.code);
+    const record = JSON.parse(run.stdout) as CommandRunRecord;
+    for (const step of record.variants) {
+      expect(step.hyperfine).toMatchObject({ runs: 2 });
+      expect(step.hyperfine!.mean).toBeGreaterThan(0);
+    }
+    expect(run.stderr).toMatch(/hyperfine \(each step's runs back to back, not interleaved\)/);
+  });
+
+  it('--hyperfine without hyperfine on PATH: exit 2 with the line that installs it', async () => {
+    const run = await runCli(['9', '--hyperfine'], { PATH: '/nonexistent' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/needs hyperfine on PATH: apt-get install -y hyperfine/);
+    expect(existsSync(path.join(run.home, 'results'))).toBe(false);
+  });
+
+  it('refuses a load\'s flags, and warm-ups that are not whole runs', async () => {
+    for (const [args, message] of [
+      [['9', '--connections', '10'], /`--connections` does not apply to lesson 9, which times a command start to finish/],
+      [['9', '--profile', 'cpu'], /`--profile` does not apply to lesson 9/],
+      [['9', '--warmup', '1.5'], /`--warmup` to be a number of warm-up runs from 0 to 20 for lesson 9, got `1.5`/],
+      [['9', '--param', 'fetchMs=5000'], /Expected `fetchMs` to be an integer from 0 to 1000, got `5000` \(lesson 9\)/],
+      [['2', '--hyperfine'], /`--hyperfine` times a command \(lesson 9\); lesson 2 measures a server under load/],
+    ] as const) {
+      const run = await runCli(args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(message);
+    }
+  });
+
+  it('Ctrl+C mid-run: exit 130, an aborted record, no registry, no work folder', async () => {
+    const run = startCli(['9', '--quick']);
+    expect(await waitFor(() => /warm-up 1\/1/.test(run.stdout), 60_000)).toBe(true);
+    run.child.kill('SIGINT');
+    expect(await run.done).toBe(130);
+    const servers = startedServers(run.stderr);
+    expect(servers.length).toBe(1);
+    expect(await waitFor(() => servers.every((server) => !isAlive(server.pid)), 5_000)).toBe(true);
+    expect(workFoldersOf(run.child.pid!)).toEqual([]);
+    const dir = path.join(run.home, 'results', 'lesson-09');
+    const record = JSON.parse(readFileSync(path.join(dir, readdirSync(dir)[0]!, 'result.json'), 'utf8')) as CommandRunRecord;
+    expect(record.status).toBe('aborted');
+  });
+});
