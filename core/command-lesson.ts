@@ -50,6 +50,24 @@ export interface CommandRunInput {
   traceFile: string;
 }
 
+/**
+ * A whole-process lesson's exercise: the learner writes one piece of a step (lesson 9: the writer
+ * of the generated files); the command runs with it in that piece's place, beside the step before
+ * and the reference. A counter decides (no timing noise); the time must also beat the step before.
+ */
+export interface CommandExerciseSpec {
+  /** The step whose piece the exercise replaces, and is measured against (the "slow" one). */
+  slow: string;
+  /** The step that shows one way to do it: measured beside, and `--solution`'s file. */
+  reference: { variant: string; file: string };
+  /** What decides: this counter must be `equals` in every measured run of the exercise. */
+  counter: { name: string; equals: number; words: string };
+  /** Also required: the slow step's median time over the exercise's, at least this, beyond the noise. */
+  threshold: number;
+  /** Graded hints, vaguest first. */
+  hints: readonly string[];
+}
+
 export interface CommandLesson {
   kind: 'command';
   id: number;
@@ -82,6 +100,7 @@ export interface CommandLesson {
   /** The prediction in one sentence, printed before the run. */
   headline(params: Params): string;
   verdict(input: CommandVerdictInput): Verdict;
+  exercise?: CommandExerciseSpec;
 }
 
 /** What a run of a whole-process lesson is asked to do, resolved from flags against its defaults. */

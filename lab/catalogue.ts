@@ -1,7 +1,7 @@
 // The lesson catalogue (`npm run lessons`): every lesson with its latest run's verdict and key
 // figure, its exercise's state from progress.json, and the next step to take.
 import { formatBytes } from '../core/format.js';
-import type { Lesson } from '../core/lesson.js';
+import type { ExerciseFigure, Lesson } from '../core/lesson.js';
 import { exerciseProgress, type CheckOutcome, type ExerciseProgress, type Progress } from './progress.js';
 import type { RunRecord } from './run-record.js';
 import type { Terminal } from './terminal.js';
@@ -11,7 +11,7 @@ import type { Terminal } from './terminal.js';
  * @param progress the learner's progress.json
  */
 /** What the catalogue shows of a lesson (a load lesson or a whole-process one). */
-export type CatalogueLesson = Pick<Lesson, 'id' | 'title' | 'slug' | 'story' | 'exercise'>;
+export type CatalogueLesson = Pick<Lesson, 'id' | 'title' | 'slug' | 'story'> & { exercise?: { threshold: number; figure?: ExerciseFigure } };
 
 export function catalogueLines(t: Terminal, lessons: readonly CatalogueLesson[], records: readonly RunRecord[], progress: Progress): string[] {
   const lines = [t.paint('bold', 'hotpath lessons'), ''];

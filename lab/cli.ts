@@ -9,7 +9,8 @@ import { runCommandLesson } from './run-command-lesson.js';
 import { usage } from './help.js';
 import { parseCliArgs, parseLessonNumber, resolveDb, resolveParams, resolveRunOptions } from './options.js';
 import { checkExercise } from './exercise-check.js';
-import { resetExercise, showHint, showSolution } from './exercise-tutor.js';
+import { resetExercise, showHint, showSolution, type TutorLesson } from './exercise-tutor.js';
+import { checkCommandExercise } from './command-exercise.js';
 import { runLesson } from './run-lesson.js';
 import { serveLesson } from './serve-lesson.js';
 import { stopAllServers } from './server-process.js';
@@ -23,19 +24,17 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT.agrees;
   }
   const found = findAnyLesson(parseLessonNumber(args.lessonArg, everyLesson.map((l) => l.id)))!;
-  if (isCommandLesson(found)) return runCommand(found, resolveCommandOptions(args, found));
+  if (isCommandLesson(found)) {
+    if ((args.exercise || args.tutor) && !found.exercise) throw new HotpathError('E_USAGE', `lesson ${found.id} has no exercise`);
+    if (args.tutor) return tutor(args.tutor, found, args.forget);
+    return runCommand(found, resolveCommandOptions(args, found), args.exercise);
+  }
   const lesson = found;
   if ((args.exercise || args.tutor) && !lesson.exercise) {
     const withExercises = everyLesson.filter((l) => !isCommandLesson(l) && l.exercise).map((l) => l.id).join(', ');
     throw new HotpathError('E_USAGE', `lesson ${lesson.id} has no exercise (lessons ${withExercises} have one)`);
   }
-  if (args.tutor) {
-    const terminal = new Terminal(process.stdout);
-    if (args.tutor === 'hint') await showHint(terminal, lesson);
-    else if (args.tutor === 'solution') await showSolution(terminal, lesson);
-    else await resetExercise(terminal, lesson, args.forget);
-    return EXIT.agrees;
-  }
+  if (args.tutor) return tutor(args.tutor, lesson, args.forget);
   const serving = args.serve !== null;
   // Serve mode keeps stdout for its one HOTPATH_SERVING line; --json keeps it for the record.
   // An exercise check runs unprofiled whatever the lesson's default: its figures decide.
@@ -82,11 +81,25 @@ function onInterrupt(serving: boolean): AbortController {
   return controller;
 }
 
-/** A whole-process lesson (lesson 9): timed runs of a command, no server under load. */
-async function runCommand(lesson: CommandLesson, options: ReturnType<typeof resolveCommandOptions>): Promise<number> {
+/** `--hint`, `--solution`, `--reset`: an exercise action that measures nothing. */
+async function tutor(action: 'hint' | 'solution' | 'reset', lesson: TutorLesson, forget: boolean): Promise<number> {
+  const terminal = new Terminal(process.stdout);
+  if (action === 'hint') await showHint(terminal, lesson);
+  else if (action === 'solution') await showSolution(terminal, lesson);
+  else await resetExercise(terminal, lesson, forget);
+  return EXIT.agrees;
+}
+
+/** A whole-process lesson (lesson 9): timed runs of a command, no server under load; or its exercise's check. */
+async function runCommand(lesson: CommandLesson, options: ReturnType<typeof resolveCommandOptions>, exercise: boolean): Promise<number> {
   const controller = onInterrupt(false);
   const terminal = new Terminal(options.json ? process.stderr : process.stdout);
   const io = { terminal, diagnostics: (line: string) => process.stderr.write(`${line}\n`), signal: controller.signal };
+  if (exercise) {
+    const { exitCode, record } = await checkCommandExercise(lesson, options, io);
+    if (options.json && record) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+    return exitCode;
+  }
   const { record } = await runCommandLesson(lesson, options, io);
   if (options.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
   return exitCodeOf(record);

@@ -7,7 +7,7 @@ import { ParamError, parseParams } from '../core/params.js';
 import type { ParsedArgs } from './options.js';
 
 /** Flags that shape a load or a server: not a command's. */
-const LOAD_FLAGS = ['duration', 'connections', 'driver', 'locust-workers', 'locust-user', 'profile', 'no-flamegraph', 'clinic', 'db', 'serve', 'port', 'exercise', 'hint', 'solution', 'reset', 'forget'];
+const LOAD_FLAGS = ['duration', 'connections', 'driver', 'locust-workers', 'locust-user', 'profile', 'no-flamegraph', 'clinic', 'db', 'serve', 'port'];
 
 /** Warm-up runs per step at most (`--warmup`), as --rounds allows rounds. */
 export const MAX_WARMUP_RUNS = 20;
@@ -15,8 +15,7 @@ export const MAX_WARMUP_RUNS = 20;
 export function resolveCommandOptions(args: ParsedArgs, lesson: CommandLesson): CommandRunOptions {
   const refused = args.given.find((flag) => LOAD_FLAGS.includes(flag));
   if (refused) {
-    const why = ['exercise', 'hint', 'solution', 'reset', 'forget'].includes(refused) ? 'has no exercise yet' : 'times a command start to finish: there is no server load to shape';
-    throw new HotpathError('E_USAGE', `\`--${refused}\` does not apply to lesson ${lesson.id}, which ${why} (it takes --rounds, --warmup <runs>, --quick, --param, --hyperfine, --json, --verbose)`);
+    throw new HotpathError('E_USAGE', `\`--${refused}\` does not apply to lesson ${lesson.id}, which times a command start to finish: there is no server load to shape (it takes --rounds, --warmup <runs>, --quick, --param, --hyperfine, --json, --verbose, and the exercise's flags)`);
   }
   if (args.warmup !== undefined && (!Number.isInteger(args.warmup) || args.warmup > MAX_WARMUP_RUNS)) {
     throw new HotpathError('E_USAGE', `Expected \`--warmup\` to be a number of warm-up runs from 0 to ${MAX_WARMUP_RUNS} for lesson ${lesson.id}, got \`${args.warmup}\``);

@@ -15,10 +15,11 @@ export interface TimedRun {
  * @param label names the run in errors, e.g. `baseline`
  * @param logFile where its stderr is appended
  */
-export async function runTimed(args: readonly string[], label: string, logFile: string, signal?: AbortSignal): Promise<TimedRun> {
+export async function runTimed(args: readonly string[], label: string, logFile: string, signal?: AbortSignal, env: Readonly<Record<string, string>> = {}): Promise<TimedRun> {
   signal?.throwIfAborted();
+  const childEnv = { ...process.env, ...env };
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: childEnv });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

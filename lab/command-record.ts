@@ -57,4 +57,6 @@ export interface CommandRunRecord {
   };
   /** No flame graphs: the traces are the pictures (see each step's `trace`). */
   compareFlamegraphs: null;
+  /** Present on an exercise check's run (`--exercise`): it is never read as a run of the lesson. */
+  exercise?: { source: string; reference: string; counter: string; threshold: number };
 }

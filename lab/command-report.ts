@@ -75,7 +75,7 @@ export function printCommandResults(t: Terminal, lesson: CommandLesson, record: 
   }
   t.line();
   const { comparison } = record;
-  const words = verdictWords({ comparison });
+  const words = verdictWords(record);
   const mark = !comparison.valid ? t.paint('red', words)
     : comparison.verdict === 'agrees' ? t.paint('green', words)
       : comparison.verdict === 'inconclusive' ? t.paint('yellow', `${words}: a step's saving is as small as the noise (exit 4)`)

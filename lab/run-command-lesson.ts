@@ -37,7 +37,21 @@ interface StepState {
   lastByFile?: Record<string, string>;
 }
 
-export async function runCommandLesson(lesson: CommandLesson, options: CommandRunOptions, io: RunIo): Promise<CommandRunOutcome> {
+/** What an exercise check adds to a run (lab/command-exercise.ts). */
+export interface CommandRunExtras {
+  exercise?: CommandRunRecord['exercise'];
+  /** Environment of every run of the command (the compiled exercise's path). */
+  env?: Readonly<Record<string, string>>;
+}
+
+/** Steps whose crates differ, or one step's crate changing between its runs (`step` is the one at fault). */
+export class OutputMismatch extends HotpathError {
+  constructor(readonly step: string, message: string) {
+    super('E_MISMATCH', message);
+  }
+}
+
+export async function runCommandLesson(lesson: CommandLesson, options: CommandRunOptions, io: RunIo, extras: CommandRunExtras = {}): Promise<CommandRunOutcome> {
   const t = io.terminal;
   const hyperfine = options.hyperfine ? findHyperfine() : null; // missing: exit 2 before anything is written
   const runId = newRunId();
@@ -70,10 +84,10 @@ export async function runCommandLesson(lesson: CommandLesson, options: CommandRu
 
     const once = async (step: StepState, traceFile: string): Promise<TimedRun> => {
       const args = [lesson.command.main, ...lesson.command.args({ step: step.name, inputsDir, workDir: step.workDir, upstreamUrl, traceFile })];
-      const run = await runTimed(args, step.name, logFile, io.signal);
+      const run = await runTimed(args, step.name, logFile, io.signal, extras.env);
       const { digest, byFile } = await outputDigest(step.workDir, lesson.output.dirs, lesson.output.ignore);
       if (step.digest === null) step.digest = digest;
-      else if (digest !== step.digest) throw new HotpathError('E_MISMATCH', `${step.name} generated something else on a later run than on its first (${firstDifference(byFile, step)}): its output depends on its cache`);
+      else if (digest !== step.digest) throw new OutputMismatch(step.name, `${step.name} generated something else on a later run than on its first (${firstDifference(byFile, step)}): its output depends on its cache`);
       step.lastByFile = byFile;
       return run;
     };
@@ -113,7 +127,7 @@ export async function runCommandLesson(lesson: CommandLesson, options: CommandRu
     const hyperfineFigures = hyperfine ? await crossCheckWithHyperfine(hyperfine, lesson, steps.map((s) => s.name), { inputsDir, upstreamUrl, workRoot, runDir, traceDir, options, io, notes }) : null;
     const outcome = overallOutcome(verdict.checks);
     record = {
-      ...envelope(lesson, options, runId, startedAt, 'complete'),
+      ...envelope(lesson, options, runId, startedAt, 'complete', extras),
       variants: figures.map((step, i) => stepRecord(lesson, step, steps[i]!, baseline, traceDir, hyperfineFigures?.get(step.name) ?? null)),
       comparison: {
         speedup: round2(baseline / figures.at(-1)!.wallMs.median),
@@ -129,7 +143,7 @@ export async function runCommandLesson(lesson: CommandLesson, options: CommandRu
     await rm(workRoot, { recursive: true, force: true });
     const aborted = io.signal?.aborted === true;
     const partial: CommandRunRecord = {
-      ...envelope(lesson, options, runId, startedAt, aborted ? 'aborted' : 'failed'),
+      ...envelope(lesson, options, runId, startedAt, aborted ? 'aborted' : 'failed', extras),
       variants: [],
       comparison: { speedup: null, expected: {}, verdict: 'disagrees', agreesWithTheory: false, valid: false, notes: [...notes, aborted ? 'interrupted before the run finished' : `failed: ${(error as Error).message}`] },
     };
@@ -151,7 +165,7 @@ function checkSameOutput(t: RunIo['terminal'], steps: readonly StepState[]): voi
   const [first, ...rest] = steps as [StepState, ...StepState[]];
   for (const step of rest) {
     if (step.digest !== first.digest) {
-      throw new HotpathError('E_MISMATCH', `${step.name} generated a different crate from ${first.name}: ${firstDifference(step.lastByFile!, first)}`);
+      throw new OutputMismatch(step.name, `${step.name} generated a different crate from ${first.name}: ${firstDifference(step.lastByFile!, first)}`);
     }
   }
   const files = Object.keys(first.lastByFile!).length;
@@ -186,8 +200,9 @@ function stepRecord(lesson: CommandLesson, figures: StepFigures, state: StepStat
   };
 }
 
-function envelope(lesson: CommandLesson, options: CommandRunOptions, runId: string, startedAt: string, status: CommandRunRecord['status']): Omit<CommandRunRecord, 'variants' | 'comparison'> {
+function envelope(lesson: CommandLesson, options: CommandRunOptions, runId: string, startedAt: string, status: CommandRunRecord['status'], extras: CommandRunExtras): Omit<CommandRunRecord, 'variants' | 'comparison'> {
   return {
+    ...(extras.exercise ? { exercise: extras.exercise } : {}),
     schemaVersion: SCHEMA_VERSION, kind: 'command', status, lesson: { id: lesson.id, slug: lesson.slug, title: lesson.title }, runId, startedAt,
     finishedAt: new Date().toISOString(), machine: { cpus: os.availableParallelism(), node: process.version, platform: `${process.platform}-${process.arch}` },
     options: { warmup: options.warmup, rounds: options.rounds, quick: options.quick, hyperfine: options.hyperfine },

@@ -1,10 +1,8 @@
-// Writing the generated crate. Every step before 3 writes every file on every run, which changes
-// their mtimes, which makes the build compile them again. Step 3 compares checksums first and
-// leaves an unchanged file alone, mtime and all.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+// Writing the generated crate. Until step 3 every file is written on every run, which changes
+// their mtimes, which makes the build compile them all again (write-changed.ts is step 3).
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Tracer } from '../support/trace-events.js';
-import { sha256 } from './inputs.js';
 import type { GeneratorCounters } from './work-counters.js';
 
 /** A generated file: its path inside the output folder and its text. */
@@ -13,25 +11,32 @@ export interface GeneratedFile {
   text: string;
 }
 
-export type WritePolicy = 'always' | 'if-changed';
+/** Puts the generated files into `dir` (a step's choice: every file, or only the changed ones). */
+export type WriteGenerated = (dir: string, files: readonly GeneratedFile[]) => Promise<void>;
 
-export async function writeGenerated(dir: string, files: readonly GeneratedFile[], policy: WritePolicy, tracer: Tracer, counters: GeneratorCounters): Promise<void> {
-  const span = tracer.span('write files', 'write', { policy, files: files.length });
-  counters.filesGenerated += files.length;
+export const writeEveryFile: WriteGenerated = async (dir, files) => {
   for (const file of files) {
     const target = path.join(dir, file.path);
-    if (policy === 'if-changed' && (await checksumOf(target)) === sha256(file.text)) continue;
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, file.text);
-    counters.filesWritten += 1;
   }
-  span.end({ written: counters.filesWritten });
+};
+
+/**
+ * Runs a step's writer in a span, and counts the files it wrote by their mtimes (what the build
+ * goes by), so the count does not depend on the writer saying so.
+ */
+export async function writeGenerated(dir: string, files: readonly GeneratedFile[], writer: WriteGenerated, tracer: Tracer, counters: GeneratorCounters): Promise<void> {
+  const span = tracer.span('write files', 'write', { files: files.length });
+  const before = await Promise.all(files.map((file) => mtimeOf(path.join(dir, file.path))));
+  await writer(dir, files);
+  const after = await Promise.all(files.map((file) => mtimeOf(path.join(dir, file.path))));
+  const written = after.filter((mtime, i) => mtime !== before[i]).length;
+  counters.filesGenerated += files.length;
+  counters.filesWritten += written;
+  span.end({ written });
 }
 
-async function checksumOf(file: string): Promise<string | null> {
-  try {
-    return sha256(await readFile(file));
-  } catch {
-    return null; // not there yet
-  }
+async function mtimeOf(file: string): Promise<number | null> {
+  return stat(file).then((s) => s.mtimeMs, () => null);
 }

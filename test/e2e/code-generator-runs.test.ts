@@ -8,9 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CODEGEN_WORK_PREFIX, projectRoot } from '../../core/paths.js';
 import { isAlive } from '../../core/proc-stat.js';
 import type { CommandRunRecord } from '../../lab/command-record.js';
+import { exerciseCopy, removeExerciseCopies, startOf } from '../helpers/exercise-copy.js';
 import { removeTestHomes, runCli, startCli, startedServers, waitFor } from '../helpers/run-cli.js';
 
-afterAll(removeTestHomes);
+afterAll(() => {
+  removeTestHomes();
+  removeExerciseCopies();
+});
 
 const workFoldersOf = (pid: number): string[] => readdirSync(os.tmpdir()).filter((name) => name.startsWith(`${CODEGEN_WORK_PREFIX}${pid}-`));
 
@@ -89,5 +93,29 @@ describe('lesson 9: a code generator timed start to finish', { timeout: 180_000 
     const dir = path.join(run.home, 'results', 'lesson-09');
     const record = JSON.parse(readFileSync(path.join(dir, readdirSync(dir)[0]!, 'result.json'), 'utf8')) as CommandRunRecord;
     expect(record.status).toBe('aborted');
+  });
+
+  it('--exercise: the untouched start is refused, a changed crate is a wrong answer, the reference\'s way passes', async () => {
+    const slug = '09-code-generator';
+    const unchanged = await runCli(['9', '--exercise', '--quick']);
+    expect(unchanged.code).toBe(1);
+    expect(unchanged.stdout).toMatch(/✗ unchanged: lessons\/09-code-generator\/exercise\.ts still writes every file/);
+
+    const wrong = exerciseCopy(slug, 'wrong', startOf(slug).replace('await writeFile(target, file.text);', "await writeFile(target, file.text.replace('@generated', '@written'));"));
+    const differs = await runCli(['9', '--exercise', '--quick'], wrong.env);
+    expect(differs.code).toBe(1);
+    expect(differs.stdout).toMatch(/✗ a different crate: your exercise must leave the generated files exactly as lazy-items does/);
+    expect(differs.stdout).toMatch(/exercise generated a different crate from lazy-items: out\/src\/lib\.rs differs/);
+
+    const reference = readFileSync(path.join(projectRoot, 'lessons', slug, 'write-changed.ts'), 'utf8').replace('export const writeChangedFiles', 'export const exercise');
+    const solved = exerciseCopy(slug, 'solved', reference);
+    const run = await runCli(['9', '--exercise', '--quick', '--json'], solved.env);
+    expect([0, 4], run.stderr).toContain(run.code);
+    const record = JSON.parse(run.stdout) as CommandRunRecord;
+    expect(record.exercise).toMatchObject({ reference: 'skip-unchanged', counter: 'filesRebuilt', threshold: 1.1 });
+    expect(record.variants.map((step) => step.name)).toEqual(['lazy-items', 'skip-unchanged', 'exercise']);
+    expect(record.variants[2]!.counters).toMatchObject({ filesRebuilt: 0, filesWritten: 0 });
+    const progress = JSON.parse(readFileSync(path.join(run.home, 'progress.json'), 'utf8')) as { lessons: Record<string, { exercise: { lastCheck: { outcome: string } } }> };
+    expect(progress.lessons['9']!.exercise.lastCheck.outcome).toBe(run.code === 0 ? 'passed' : 'inconclusive');
   });
 });

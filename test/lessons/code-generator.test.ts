@@ -16,7 +16,8 @@ import { pxCheck } from '../../lessons/09-code-generator/px-check.js';
 import { createRegistry } from '../../lessons/09-code-generator/registry.js';
 import { STEPS } from '../../lessons/09-code-generator/steps.js';
 import { newCounters } from '../../lessons/09-code-generator/work-counters.js';
-import { writeGenerated } from '../../lessons/09-code-generator/write-files.js';
+import { writeChangedFiles } from '../../lessons/09-code-generator/write-changed.js';
+import { writeEveryFile, writeGenerated } from '../../lessons/09-code-generator/write-files.js';
 import { Tracer } from '../../lessons/support/trace-events.js';
 import type { StepFigures } from '../../core/command-lesson.js';
 import { overallOutcome } from '../../core/checks.js';
@@ -145,20 +146,20 @@ describe('writing and building', () => {
     const files = [{ path: 'a.rs', text: 'fn a() {}\n' }, { path: 'sub/b.rs', text: 'fn b() {}\n' }];
     const counters = newCounters();
     const tracer = new Tracer('test');
-    await writeGenerated(out, files, 'always', tracer, counters);
+    await writeGenerated(out, files, writeEveryFile, tracer, counters);
     await build(out, target, tracer, counters);
     expect(counters).toMatchObject({ filesWritten: 2, filesRebuilt: 2 });
     const mtime = statSync(path.join(out, 'a.rs')).mtimeMs;
     await new Promise((resolve) => setTimeout(resolve, 30));
-    await writeGenerated(out, files, 'if-changed', tracer, counters);
+    await writeGenerated(out, files, writeChangedFiles, tracer, counters);
     expect(statSync(path.join(out, 'a.rs')).mtimeMs).toBe(mtime);
     await build(out, target, tracer, counters);
     expect(counters).toMatchObject({ filesWritten: 2, filesRebuilt: 2 });
-    await writeGenerated(out, [files[0]!, { path: 'sub/b.rs', text: 'fn b() { 1 }\n' }], 'if-changed', tracer, counters);
+    await writeGenerated(out, [files[0]!, { path: 'sub/b.rs', text: 'fn b() { 1 }\n' }], writeChangedFiles, tracer, counters);
     await build(out, target, tracer, counters);
     expect(counters).toMatchObject({ filesWritten: 3, filesRebuilt: 3 });
     await new Promise((resolve) => setTimeout(resolve, 30));
-    await writeGenerated(out, files, 'always', tracer, counters);
+    await writeGenerated(out, files, writeEveryFile, tracer, counters);
     await build(out, target, tracer, counters);
     expect(counters).toMatchObject({ filesWritten: 5, filesRebuilt: 5 }); // same text, new mtimes: both again
     writeFileSync(path.join(target, 'a.rs.o'), 'tampered'); // an artefact is not checked, only its source's mtime
