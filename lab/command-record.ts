@@ -55,8 +55,8 @@ export interface CommandRunRecord {
     valid: boolean;
     notes: string[];
   };
-  /** No flame graphs: the traces are the pictures (see each step's `trace`). */
-  compareFlamegraphs: null;
+  /** No flame graphs: the gallery page drawing each step's trace as a timeline, relative to the project root, or null. */
+  compareFlamegraphs: string | null;
   /** Present on an exercise check's run (`--exercise`): it is never read as a run of the lesson. */
   exercise?: { source: string; reference: string; counter: string; threshold: number };
 }

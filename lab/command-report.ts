@@ -58,7 +58,7 @@ export function renderCountersTable(record: CommandRunRecord, columns: CommandLe
   return lines;
 }
 
-export function printCommandResults(t: Terminal, lesson: CommandLesson, record: CommandRunRecord, recordFile: string): void {
+export function printCommandResults(t: Terminal, lesson: CommandLesson, record: CommandRunRecord, recordFile: string, gallery: string | null): void {
   t.line();
   for (const line of renderStepsTable(record)) t.line(line);
   t.line(t.paint('dim', `time: mean ± standard deviation of ${record.options.rounds} measured runs; vs base and vs prev compare medians; cold: the first run, on an empty cache (not measured)`));
@@ -88,5 +88,9 @@ export function printCommandResults(t: Terminal, lesson: CommandLesson, record: 
   if (traces.length > 0) {
     t.line(`${t.paint('bold', 'traces')}  ${relativeToRoot(traces[0]!.replace(/[^/]+$/, ''))}  (${traces.length} steps, plus each step's cold run)`);
     t.line(t.paint('dim', '        open one in https://ui.perfetto.dev (Open trace file) or chrome://tracing: nothing is uploaded, the file is read in the page'));
+  }
+  if (record.compareFlamegraphs) {
+    t.line(`${t.paint('bold', 'timelines')}  ${record.compareFlamegraphs}${gallery ? `  ·  all runs: ${relativeToRoot(gallery)}` : ''}`);
+    t.line(t.paint('dim', '        every step\'s trace on one time scale, in a browser (file://…), e.g. `xdg-open` it, or `open` on macOS'));
   }
 }

@@ -15,7 +15,9 @@ import type { CommandRunRecord, StepRecord } from './command-record.js';
 import { printCommandHeader, printCommandResults, roundLine } from './command-report.js';
 import { crossCheckWithHyperfine, findHyperfine } from './hyperfine.js';
 import type { RunIo } from './measure-point.js';
+import { runGalleryDir, writeGalleryIndex } from './gallery.js';
 import { outputDigest } from './output-digest.js';
+import { timelinePage } from './timeline-page.js';
 import { wallStats } from './wall-stats.js';
 import { SCHEMA_VERSION, writeFileAtomic } from './run-record.js';
 import { startServer, stopAllServers, type ServerHandle } from './server-process.js';
@@ -154,10 +156,33 @@ export async function runCommandLesson(lesson: CommandLesson, options: CommandRu
   }
   await upstream.stop();
   await rm(workRoot, { recursive: true, force: true });
+  // The measurement is safe on disk before the pictures are made: a page that fails costs the page.
   await writeFileAtomic(recordFile, `${JSON.stringify(record, null, 2)}\n`);
+  const gallery = await publishTimelines(record, recordFile);
   await unmarkRunFolder(runDir);
-  printCommandResults(t, lesson, record, recordFile);
+  printCommandResults(t, lesson, record, recordFile, gallery);
   return { record, recordFile };
+}
+
+/** Writes the run's timeline page into the gallery and rewrites the gallery's index; returns the index, or null. */
+async function publishTimelines(record: CommandRunRecord, recordFile: string): Promise<string | null> {
+  try {
+    const dir = runGalleryDir(record.lesson.id, record.runId);
+    await mkdir(dir, { recursive: true });
+    const page = path.join(dir, 'timelines.html');
+    await writeFileAtomic(page, await timelinePage(record, dir));
+    record.compareFlamegraphs = relativeToRoot(page);
+  } catch (error) {
+    record.comparison.notes.push(`the timeline page could not be written (${(error as Error).message}); the traces are in the run folder`);
+  }
+  let gallery: string | null = null;
+  try {
+    gallery = await writeGalleryIndex();
+  } catch (error) {
+    record.comparison.notes.push(`the gallery's index could not be rewritten (${(error as Error).message})`);
+  }
+  await writeFileAtomic(recordFile, `${JSON.stringify(record, null, 2)}\n`);
+  return gallery;
 }
 
 /** Every step must have generated the same files, byte for byte, before their times mean anything. */
