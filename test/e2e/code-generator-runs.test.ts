@@ -2,6 +2,8 @@
 // step generates the same crate, each does its job (counted), the traces are Chrome's format,
 // hyperfine agrees to be asked, and Ctrl+C leaves nothing. hyperfine is installed by CI (.ci/run).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,7 @@ afterAll(() => {
   removeExerciseCopies();
 });
 
+const CHROMIUM = '/usr/bin/chromium';
 const workFoldersOf = (pid: number): string[] => readdirSync(os.tmpdir()).filter((name) => name.startsWith(`${CODEGEN_WORK_PREFIX}${pid}-`));
 
 describe('lesson 9: a code generator timed start to finish', { timeout: 180_000 }, () => {
@@ -47,6 +50,28 @@ describe('lesson 9: a code generator timed start to finish', { timeout: 180_000 
     }
     expect(workFoldersOf(run.child.pid!)).toEqual([]);
     expect(startedServers(run.stderr).filter((server) => isAlive(server.pid))).toEqual([]);
+
+    // The timelines page, as a browser draws it: five timelines on one scale, two fetch lanes in the last.
+    expect(record.compareFlamegraphs).toMatch(/flamegraphs\/lesson-09\/.*\/timelines\.html$/);
+    if (!existsSync(CHROMIUM)) return;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const file = path.isAbsolute(record.compareFlamegraphs!) ? record.compareFlamegraphs! : path.join(projectRoot, record.compareFlamegraphs!);
+      await page.goto(pathToFileURL(file).href);
+      const timelines = page.locator('svg.timeline');
+      expect(await timelines.count()).toBe(5);
+      await expect.poll(() => timelines.nth(4).locator('text', { hasText: 'fetch lane 2' }).isVisible()).toBe(true);
+      expect(await timelines.nth(3).locator('text', { hasText: 'fetch lane 2' }).count()).toBe(0);
+      // The whole process's span: the last step's is far shorter than the baseline's, on the same scale.
+      const width = async (i: number): Promise<number> => (await timelines.nth(i).locator('rect').first().boundingBox())!.width;
+      expect(await width(4)).toBeLessThan((await width(0)) / 2);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('--hyperfine: the same commands timed by hyperfine, beside the table', async () => {
