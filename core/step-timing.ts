@@ -13,14 +13,21 @@ const MEDIAN_EFFICIENCY = 1.253;
 /**
  * The scatter of one run, ms, pooled over every step: the median absolute deviation of each run
  * from its step's median, × 1.4826 (a standard deviation for normal noise, robust to one
- * disturbed run). Pooled, so three runs per step still give a steady figure.
+ * disturbed run). Pooled, so two or three runs per step still give a steady figure. With few runs
+ * a median sits close to its own runs: an odd count's middle run (0 from the median by
+ * construction) is left out, and the deviations are scaled by √(n / (n − 1)), as a sample
+ * variance is. Without that, 3 runs per step read 2 ms of noise once, where 10 read 45.
  */
 export function pooledRunNoiseMs(steps: ReadonlyArray<{ runsMs: readonly number[] }>): number {
   const deviations = steps.flatMap((step) => {
-    const middle = median(step.runsMs);
-    return step.runsMs.map((ms) => Math.abs(ms - middle));
+    const n = step.runsMs.length;
+    if (n < 2) return [];
+    const sorted = [...step.runsMs].sort((a, b) => a - b);
+    const middle = median(sorted);
+    const kept = n % 2 === 1 ? sorted.filter((_, i) => i !== (n - 1) / 2) : sorted;
+    return kept.map((ms) => Math.abs(ms - middle) * Math.sqrt(n / (n - 1)));
   });
-  return 1.4826 * median(deviations);
+  return deviations.length === 0 ? 0 : 1.4826 * median(deviations);
 }
 
 /**

@@ -95,7 +95,8 @@ export function judgeExercise(spec: CommandExerciseSpec, steps: readonly StepFig
   const [was, ref] = [slow.counters[spec.counter.name], reference.counters[spec.counter.name]];
   const notes = [
     `your exercise: ${spec.counter.words} ${counted} in a warm run (${slow.name}: ${was}, ${reference.name}: ${ref})${counter.outcome === 'agrees' ? '' : ` — it must be ${spec.counter.equals}`}`,
-    `your exercise: ${(slow.wallMs.median / 1000).toFixed(3)} s → ${(mine.wallMs.median / 1000).toFixed(3)} s, ${ratio.toFixed(2)}x (needs ${spec.threshold}x); ${Math.round(saving.median)} ms saved, ` +
+    `your exercise: ${(slow.wallMs.median / 1000).toFixed(3)} s → ${(mine.wallMs.median / 1000).toFixed(3)} s, ${ratio.toFixed(2)}x (needs ${spec.threshold}x); ` +
+      `${Math.abs(Math.round(saving.median))} ms ${saving.median >= 0 ? 'saved' : 'lost'}, ` +
       (saving.outcome === 'agrees' ? `beyond the ${Math.round(saving.noiseMs)} ms of noise` : `within the ${Math.round(saving.noiseMs)} ms of noise`) +
       `; the reference: ${(slow.wallMs.median / reference.wallMs.median).toFixed(2)}x`,
   ];

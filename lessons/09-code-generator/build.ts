@@ -10,8 +10,8 @@ import type { GeneratorCounters } from './work-counters.js';
 /** Where the build records each source's mtime (not part of the output that is compared). */
 export const FINGERPRINTS = '.fingerprints.json';
 
-/** Hash rounds per token: about 5 ms of compiling for one generated route here. */
-const ROUNDS_PER_TOKEN = 12;
+/** Hash rounds per token: about 8 ms of compiling for one generated route here. */
+const ROUNDS_PER_TOKEN = 16;
 
 export async function build(sourceDir: string, targetDir: string, tracer: Tracer, counters: GeneratorCounters): Promise<void> {
   const span = tracer.span('build', 'build');

@@ -28,7 +28,7 @@ describe('lesson 9: a code generator timed start to finish', { timeout: 180_000 
     // Timing may be noise-sized on a busy machine (exit 4); never a disagreement or a failure.
     expect([0, 4], run.stderr).toContain(run.code);
     const record = JSON.parse(run.stdout) as CommandRunRecord;
-    expect(record).toMatchObject({ kind: 'command', status: 'complete', options: { warmup: 1, rounds: 3, quick: true } });
+    expect(record).toMatchObject({ kind: 'command', status: 'complete', options: { warmup: 1, rounds: 2, quick: true } });
     expect(record.comparison.valid).toBe(true);
     expect(record.variants.map((step) => step.name)).toEqual(['baseline', 'sqlite-cache', 'lazy-items', 'skip-unchanged', 'prefetch-needed']);
     expect(new Set(record.variants.map((step) => step.outputDigest)).size).toBe(1);
@@ -75,7 +75,7 @@ describe('lesson 9: a code generator timed start to finish', { timeout: 180_000 
   });
 
   it('--hyperfine: the same commands timed by hyperfine, beside the table', async () => {
-    const run = await runCli(['9', '--quick', '--rounds', '2', '--warmup', '1', '--hyperfine', '--json']);
+    const run = await runCli(['9', '--quick', '--hyperfine', '--json']);
     expect([0, 4], run.stderr).toContain(run.code);
     const record = JSON.parse(run.stdout) as CommandRunRecord;
     for (const step of record.variants) {

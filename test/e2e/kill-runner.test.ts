@@ -46,7 +46,7 @@ const MOMENTS: Moment[] = [
   { name: 'under 0x, measuring', args: ['3', '--param', 'iterations=200000'], after: /no-clone\s+round 1\//, jitterMs: 1_000, noticeMs: 30_000 },
   { name: 'a cluster, measuring', args: ['6', '--param', 'rows=2000'], after: /cluster\s+round 1\//, jitterMs: 1_000 },
   { name: 'with PostgreSQL, measuring', args: ['8', '--db', 'postgres', '--no-flamegraph'], after: /connect-per-request\s+round 1\//, jitterMs: 1_000 },
-  { name: 'lesson 9, a timed command running', args: ['9'], after: /round 1\/3/, jitterMs: 1_500, quick: ['--quick'] },
+  { name: 'lesson 9, a timed command running', args: ['9'], after: /round 1\/2/, jitterMs: 1_500, quick: ['--quick'] },
   { name: 'with Locust, measuring', args: ['2', '--driver', 'locust'], after: /held-mutex\s+round 1\//, jitterMs: 1_500 },
 ];
 
