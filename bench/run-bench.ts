@@ -29,7 +29,7 @@ import { stopAllServers } from '../lab/server-process.js';
 import { Terminal } from '../lab/terminal.js';
 import { commandLessons, findLesson } from '../lessons/catalog.js';
 import type { CommandLesson } from '../core/command-lesson.js';
-import { judgeSaving, pooledRunNoiseMs } from '../core/step-timing.js';
+import { judgeSaving, pooledRunNoise } from '../core/step-timing.js';
 import type { StepRecord } from '../lab/command-record.js';
 import { runCommandLesson } from '../lab/run-command-lesson.js';
 import { autocannonDriver } from '../loadtests/autocannon-driver.js';
@@ -402,7 +402,7 @@ async function codegenAa(): Promise<void> {
       const params = Object.fromEntries(lesson.params.map((spec) => [spec.name, spec.default]));
       const { record } = await runCommandLesson(aa, { warmup: 3, rounds, quick, json: false, verbose: false, hyperfine: false, params }, quiet);
       const [a, b] = record.variants as [StepRecord, StepRecord];
-      const judged = judgeSaving('a over b', a.runsMs, b.runsMs, pooledRunNoiseMs([a, b]));
+      const judged = judgeSaving('a over b', a.runsMs, b.runsMs, pooledRunNoise([a, b]));
       if (judged.outcome === 'inconclusive') noiseSized += 1;
       lines.push(`${(a.wallMs.median / b.wallMs.median).toFixed(3)} (${Math.round(judged.median)} ms vs ±${Math.round(judged.noiseMs)}: ${judged.outcome === 'inconclusive' ? 'noise-sized' : judged.outcome}, run ${record.runId})`);
     }

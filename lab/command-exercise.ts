@@ -8,7 +8,7 @@ import { judgeCheck, type JudgedCheck } from '../core/checks.js';
 import type { CommandExerciseSpec, CommandLesson, CommandRunOptions, StepFigures } from '../core/command-lesson.js';
 import { EXIT, HotpathError } from '../core/errors.js';
 import { EXERCISE_MODULE_ENV, EXERCISE_VARIANT, relativeToRoot } from '../core/paths.js';
-import { judgeSaving, pooledRunNoiseMs } from '../core/step-timing.js';
+import { judgeSaving, pooledRunNoise } from '../core/step-timing.js';
 import type { CommandRunRecord } from './command-record.js';
 import { sameSource } from './exercise-check.js';
 import { buildExercise, exerciseFiles, type ExerciseFiles } from './exercise-build.js';
@@ -89,7 +89,7 @@ export function judgeExercise(spec: CommandExerciseSpec, steps: readonly StepFig
   const [slow, reference, mine] = steps as [StepFigures, StepFigures, StepFigures];
   const counted = mine.counters[spec.counter.name] ?? Number.NaN;
   const counter = judgeCheck({ name: `your exercise: ${spec.counter.words}`, values: [counted], band: [spec.counter.equals, spec.counter.equals] });
-  const saving = judgeSaving(`your exercise: ms saved over ${slow.name} (medians)`, slow.runsMs, mine.runsMs, pooledRunNoiseMs(steps));
+  const saving = judgeSaving(`your exercise: ms saved over ${slow.name} (medians)`, slow.runsMs, mine.runsMs, pooledRunNoise(steps));
   const ratio = slow.wallMs.median / mine.wallMs.median;
   const faster = judgeCheck({ name: `your exercise: ${slow.name}'s median time ÷ its own`, values: [ratio], band: [spec.threshold, Number.POSITIVE_INFINITY] });
   const [was, ref] = [slow.counters[spec.counter.name], reference.counters[spec.counter.name]];

@@ -31,7 +31,6 @@ export interface HyperfineContext {
   traceDir: string;
   options: CommandRunOptions;
   io: RunIo;
-  notes: string[];
 }
 
 /** Times every step with hyperfine; its figures by step name, in ms. */

@@ -126,7 +126,8 @@ export async function runCommandLesson(lesson: CommandLesson, options: CommandRu
     const figures = steps.map((step) => stepFigures(step, notes));
     const verdict = lesson.verdict({ params: options.params, steps: figures });
     const baseline = figures[0]!.wallMs.median;
-    const hyperfineFigures = hyperfine ? await crossCheckWithHyperfine(hyperfine, lesson, steps.map((s) => s.name), { inputsDir, upstreamUrl, workRoot, runDir, traceDir, options, io, notes }) : null;
+    const hyperfineFigures = hyperfine ? await crossCheckWithHyperfine(hyperfine, lesson, steps.map((s) => s.name), { inputsDir, upstreamUrl, workRoot, runDir, traceDir, options, io }) : null;
+    if (hyperfineFigures) notes.push(hyperfineNote(figures, hyperfineFigures));
     const outcome = overallOutcome(verdict.checks);
     record = {
       ...envelope(lesson, options, runId, startedAt, 'complete', extras),
@@ -233,6 +234,15 @@ function envelope(lesson: CommandLesson, options: CommandRunOptions, runId: stri
     options: { warmup: options.warmup, rounds: options.rounds, quick: options.quick, hyperfine: options.hyperfine },
     params: options.params, order: lesson.steps.map((s) => s.name), compareFlamegraphs: null,
   };
+}
+
+/** How far hyperfine's medians lie from ours, in one sentence. */
+function hyperfineNote(figures: readonly StepFigures[], found: ReadonlyMap<string, NonNullable<StepRecord['hyperfine']>>): string {
+  const gaps = figures.map((step) => ({ name: step.name, gap: found.get(step.name)!.median / step.wallMs.median - 1 }));
+  const widest = gaps.reduce((a, b) => (Math.abs(b.gap) > Math.abs(a.gap) ? b : a));
+  const pct = (gap: number): string => `${gap >= 0 ? '+' : '−'}${Math.abs(Math.round(gap * 100))}%`;
+  return `hyperfine's medians against ours: ${gaps.map((g) => `${g.name} ${pct(g.gap)}`).join(', ')}` +
+    (Math.abs(widest.gap) > 0.1 ? ` (${widest.name} differs most: hyperfine runs a step's runs back to back, after the others' or before them; ours interleave)` : ' (within 10%)');
 }
 
 /** Work folders of runners that are gone (killed before they could clean up). */

@@ -1,7 +1,7 @@
 // Lesson 9 (story 000): a code generator's check command, 3.677 s → 0.928 s in the story, in
 // four steps that stack. What is timed is the whole command, start to finish, as hyperfine does.
 import { judgeCheck, type JudgedCheck } from '../../core/checks.js';
-import { judgeSaving, pooledRunNoiseMs } from '../../core/step-timing.js';
+import { judgeSaving, pooledRunNoise } from '../../core/step-timing.js';
 import type { CommandLesson, StepFigures } from '../../core/command-lesson.js';
 import { codegenMain, registryMain } from '../../core/paths.js';
 import type { Params } from '../../core/params.js';
@@ -121,12 +121,12 @@ export const lesson: CommandLesson = {
   verdict: ({ params, steps }) => {
     const checks: JudgedCheck[] = [];
     const notes: string[] = [];
-    const runNoiseMs = pooledRunNoiseMs(steps);
+    const runNoise = pooledRunNoise(steps);
     for (const [i, step] of steps.entries()) {
       if (i === 0) continue;
       const previous = steps[i - 1]!;
       const mechanism = mechanismCheck(step, previous, params);
-      const faster = judgeSaving(`${step.name}: ms saved over ${previous.name} (medians)`, previous.runsMs, step.runsMs, runNoiseMs);
+      const faster = judgeSaving(`${step.name}: ms saved over ${previous.name} (medians)`, previous.runsMs, step.runsMs, runNoise);
       checks.push(mechanism.check, faster);
       const saved = Math.round(faster.median);
       const label = STEPS.find((s) => s.name === step.name)?.label ?? step.name;
@@ -142,7 +142,8 @@ export const lesson: CommandLesson = {
     const first = steps[0]!;
     const last = steps.at(-1)!;
     const n = Math.min(...steps.map((step) => step.runsMs.length));
-    notes.push(`noise: one run scatters by ±${Math.round(runNoiseMs)} ms here (pooled over every step's runs), so a step must save more than 2 standard errors of a difference of two medians of ${n} runs to count`);
+    notes.push(`noise: one run scatters by ±${(runNoise * 100).toFixed(1)}% of its time here (pooled over every step's runs), so a step must save more than 2 standard errors of a difference of two medians of ${n} runs to count` +
+      (n < 5 ? ': with so few runs a step may be called noise-sized; the default run\'s 10 settle it' : ''));
     notes.push(`all steps: ${seconds(first.wallMs.median)} → ${seconds(last.wallMs.median)}, ${(first.wallMs.median / last.wallMs.median).toFixed(1)}x (the story: 3.677 → 0.928 s, 4.0x)`);
     return { expected: expected(params), checks, notes };
   },
