@@ -3,8 +3,7 @@
 // profilers, database, serve) have nothing to act on, and are refused rather than ignored.
 import { HotpathError } from '../core/errors.js';
 import type { CommandLesson, CommandRunOptions } from '../core/command-lesson.js';
-import { ParamError, parseParams } from '../core/params.js';
-import type { ParsedArgs } from './options.js';
+import { resolveParams, type ParsedArgs } from './options.js';
 
 /** Flags that shape a load or a server: not a command's. */
 const LOAD_FLAGS = ['duration', 'connections', 'driver', 'locust-workers', 'locust-user', 'profile', 'no-flamegraph', 'clinic', 'db', 'serve', 'port'];
@@ -21,13 +20,6 @@ export function resolveCommandOptions(args: ParsedArgs, lesson: CommandLesson): 
     throw new HotpathError('E_USAGE', `Expected \`--warmup\` to be a number of warm-up runs from 0 to ${MAX_WARMUP_RUNS} for lesson ${lesson.id}, got \`${args.warmup}\``);
   }
   const runs = args.quick ? lesson.quickRuns : lesson.runs;
-  let params;
-  try {
-    params = parseParams(lesson.params, args.rawParams);
-  } catch (error) {
-    if (error instanceof ParamError) throw new HotpathError('E_USAGE', `${error.message} (lesson ${lesson.id})`);
-    throw error;
-  }
   return {
     warmup: args.warmup ?? runs.warmup,
     rounds: args.rounds ?? runs.rounds,
@@ -35,6 +27,6 @@ export function resolveCommandOptions(args: ParsedArgs, lesson: CommandLesson): 
     json: args.json,
     verbose: args.verbose,
     hyperfine: args.hyperfine,
-    params,
+    params: resolveParams(args, lesson),
   };
 }

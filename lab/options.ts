@@ -77,7 +77,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
 }
 
 /** The lesson's parameters from `--param` flags, checked against its specs. */
-export function resolveParams(args: Pick<ParsedArgs, 'rawParams'>, lesson: Lesson): Params {
+export function resolveParams(args: Pick<ParsedArgs, 'rawParams'>, lesson: Pick<Lesson, 'params' | 'id'>): Params {
   try {
     return parseParams(lesson.params, args.rawParams);
   } catch (error) {
