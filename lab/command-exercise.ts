@@ -2,7 +2,6 @@
 // are (refused while unchanged, compiled on its own, its output compared, then measured beside the
 // step before it and the reference), and judged by a counter first: lesson 9's exercise passes when
 // a warm run leaves the build nothing to compile, and the command is faster for it.
-import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { judgeCheck, type JudgedCheck } from '../core/checks.js';
 import type { CommandExerciseSpec, CommandLesson, CommandRunOptions, StepFigures } from '../core/command-lesson.js';
@@ -10,11 +9,11 @@ import { EXIT, HotpathError } from '../core/errors.js';
 import { EXERCISE_MODULE_ENV, EXERCISE_VARIANT, relativeToRoot } from '../core/paths.js';
 import { judgeSaving, pooledRunNoise } from '../core/step-timing.js';
 import type { CommandRunRecord } from './command-record.js';
-import { sameSource } from './exercise-check.js';
-import { buildExercise, exerciseFiles, type ExerciseFiles } from './exercise-build.js';
+import { checkRecorder, gateExercise } from './exercise-check.js';
+import { exerciseFiles, type ExerciseFiles } from './exercise-build.js';
 import { EXERCISE_RATIO } from './exercise-lesson.js';
 import type { RunIo } from './measure-point.js';
-import { recordCheck, type CheckOutcome } from './progress.js';
+import type { CheckOutcome } from './progress.js';
 import { OutputMismatch, runCommandLesson } from './run-command-lesson.js';
 
 export interface CommandExerciseCheck {
@@ -28,29 +27,9 @@ export async function checkCommandExercise(lesson: CommandLesson, options: Comma
   if (!spec) throw new HotpathError('E_USAGE', `lesson ${lesson.id} has no exercise`);
   const t = io.terminal;
   const source = relativeToRoot(files.source);
-  const remember = async (outcome: CheckOutcome, exitCode: number, record: CommandRunRecord | null = null, ratio: number | null = null): Promise<CommandExerciseCheck> => {
-    const { movedAside } = await recordCheck(lesson.id, { outcome, ratio, threshold: spec.threshold, runId: record?.runId ?? null });
-    if (movedAside) t.line(t.paint('yellow', `progress.json could not be read; it was kept as ${movedAside} and a new one started`));
-    return { exitCode, outcome, record };
-  };
-
-  t.line(`${t.paint('bold', `checking lesson ${lesson.id}'s exercise:`)} ${source}`);
-  const mine = await readFile(files.source, 'utf8').catch(() => {
-    throw new HotpathError('E_USAGE', `${source} is missing: restore its start with npm run lesson:${lesson.id} -- --reset`);
-  });
-  if (sameSource(mine, await readFile(files.start, 'utf8'))) {
-    t.line(`${t.paint('yellow', '✗ unchanged:')} ${source} still writes every file on every run, as it started, so there is nothing to check yet.`);
-    t.line(`  Open it, read the comment at its top, change it, save, and run this again.`);
-    t.line(t.paint('dim', `  A first hint: npm run lesson:${lesson.id} -- --hint`));
-    return remember('unchanged', EXIT.disagrees);
-  }
-  t.line(t.paint('dim', '· compiling it on its own…'));
-  const built = buildExercise(files);
-  if (!built.ok) {
-    t.line(`${t.paint('red', '✗ does not compile:')} fix ${built.errors.length === 1 ? 'this error' : `these ${built.errors.length} errors`} and run again (other lessons are not affected)`);
-    for (const error of built.errors) t.line(`  ${error}`);
-    return remember('does-not-compile', EXIT.usage);
-  }
+  const remember = checkRecorder<CommandRunRecord>(lesson.id, spec.threshold, t);
+  const built = await gateExercise(lesson, files, 'still writes every file on every run, as it started', t);
+  if (!('compiled' in built)) return remember(built.outcome, built.exitCode);
   await checkExport(built.compiled, source);
   try {
     const { record } = await runCommandLesson(exerciseCommandLesson(lesson, spec), options, io, {

@@ -1,9 +1,8 @@
 // The run record of a whole-process lesson (lesson 9): the same envelope as a load lesson's
 // (status, lesson, runId, comparison: what the catalogue and the exit code read), with steps
 // timed start to finish instead of points under load. `kind` tells the two apart.
-import type { Outcome } from '../core/checks.js';
 import type { StepFigures } from '../core/command-lesson.js';
-import type { Params } from '../core/params.js';
+import type { RunRecord } from './run-record.js';
 
 export interface StepRecord extends StepFigures {
   /** `baseline`, `#1`, … as the story numbers the step. */
@@ -25,15 +24,16 @@ export interface StepRecord extends StepFigures {
   hyperfine: { mean: number; stdev: number; median: number; min: number; max: number; runs: number } | null;
 }
 
-export interface CommandRunRecord {
-  schemaVersion: number;
+/** The envelope a load lesson's record has too (`schemaVersion`, `status`, `lesson`, `runId`, times, `machine`, `params`, `order`, `comparison`). */
+type Envelope = Pick<RunRecord, 'schemaVersion' | 'status' | 'lesson' | 'runId' | 'startedAt' | 'finishedAt' | 'machine' | 'params' | 'order' | 'comparison'>;
+
+/**
+ * `order`: the step names in the lesson's order (each round runs them all, starting one step later
+ * each round); `comparison.speedup`: the baseline's median over the last step's; `valid` is false
+ * when a run failed or the steps' outputs differed.
+ */
+export interface CommandRunRecord extends Envelope {
   kind: 'command';
-  status: 'complete' | 'aborted' | 'failed';
-  lesson: { id: number; slug: string; title: string };
-  runId: string;
-  startedAt: string;
-  finishedAt: string;
-  machine: { cpus: number; node: string; platform: string };
   options: {
     /** Warm-up runs per step (not measured), then measured runs per step (`rounds`), interleaved. */
     warmup: number;
@@ -41,20 +41,7 @@ export interface CommandRunRecord {
     quick: boolean;
     hyperfine: boolean;
   };
-  params: Params;
-  /** Step names in the order of the lesson (each round runs them all, starting one later each round). */
-  order: string[];
   variants: StepRecord[];
-  comparison: {
-    /** The baseline's median over the last step's. */
-    speedup: number | null;
-    expected: Record<string, number | string | null>;
-    verdict: Outcome;
-    agreesWithTheory: boolean;
-    /** False when the steps' outputs differed or a run failed. */
-    valid: boolean;
-    notes: string[];
-  };
   /** No flame graphs: the gallery page drawing each step's trace as a timeline, relative to the project root, or null. */
   compareFlamegraphs: string | null;
   /** Present on an exercise check's run (`--exercise`): it is never read as a run of the lesson. */
