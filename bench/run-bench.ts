@@ -9,12 +9,14 @@
 //   7. A/A: each lesson's key point against itself, the noise its bands must allow (`--only aa`)
 //   8. wall time of real lesson runs against the time budgets (`--only time`)
 //   9. 1000 connections opened at once against Node's default accept backlog and the lab's (`--only backlog`)
+//  10. lesson 9: each step against itself (A/A), what the verdict's noise rule makes of it (`--only codegen`)
 // Records go to a temp HOTPATH_HOME unless one is set, so the learner's gallery stays theirs.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { ALLOC_PASS, TIMING } from '../core/defaults.js';
 import type { Lesson, PlannedPoint } from '../core/lesson.js';
@@ -25,17 +27,22 @@ import { runLesson } from '../lab/run-lesson.js';
 import type { RunRecord } from '../lab/run-record.js';
 import { stopAllServers } from '../lab/server-process.js';
 import { Terminal } from '../lab/terminal.js';
-import { findLesson } from '../lessons/catalog.js';
+import { commandLessons, findLesson } from '../lessons/catalog.js';
+import type { CommandLesson } from '../core/command-lesson.js';
+import { judgeSaving, pooledRunNoise } from '../core/step-timing.js';
+import type { StepRecord } from '../lab/command-record.js';
+import { runCommandLesson } from '../lab/run-command-lesson.js';
 import { autocannonDriver } from '../loadtests/autocannon-driver.js';
 import type { LoadDriver } from '../loadtests/load-driver.js';
 import { createLocustDriver } from '../loadtests/locust-driver.js';
 import { findLocust } from '../loadtests/locust-install.js';
 import type { ProfileKind } from '../server/window-profiler.js';
 
+const codeGenerator = commandLessons.find((lesson) => lesson.id === 9)!;
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' }, lessons: { type: 'string' } } });
 /** `--lessons 1,3`: the lessons the aa and time sections run (default all). */
 const lessonFilter = values.lessons?.split(',').map(Number) ?? null;
-const SECTIONS = ['theory', 'clone', 'metrics', 'profilers', 'locust', 'site', 'aa', 'time', 'backlog'] as const;
+const SECTIONS = ['theory', 'clone', 'metrics', 'profilers', 'locust', 'site', 'aa', 'time', 'backlog', 'codegen'] as const;
 const only = values.only?.split(',') ?? [...SECTIONS];
 const unknownSection = only.find((name) => !(SECTIONS as readonly string[]).includes(name));
 if (unknownSection) {
@@ -317,7 +324,7 @@ async function aaSpreads(): Promise<void> {
 async function timeBudgets(): Promise<void> {
   const budgets: Array<[number, string[], number]> = [
     [1, ['--quick'], 30], [2, ['--quick'], 20], [3, ['--quick'], 20], [4, ['--quick'], 20], [5, ['--quick'], 30],
-    [1, [], 60], [2, [], 60], [3, [], 60], [4, [], 60], [5, [], 90],
+    [1, [], 60], [2, [], 60], [3, [], 60], [4, [], 60], [5, [], 90], [9, ['--quick'], 30], [9, [], 90],
   ];
   say('wall time of `npm run -s lesson -- N [--quick]` (build check included; dist current):');
   for (const [id, flags, budget] of budgets) {
@@ -371,12 +378,45 @@ async function slowFirstAnswers(backlog: number, connections: number): Promise<n
   }
 }
 
+/**
+ * Lesson 9's A/A: one real step timed twice under two names, interleaved as a lesson run times
+ * its steps (3 warm-ups, 10 rounds), `reps` times per step. The verdict's rule (a saving beyond 2
+ * standard errors of a difference of medians, the run noise pooled) must call these noise-sized.
+ */
+async function codegenAa(): Promise<void> {
+  const lesson = codeGenerator;
+  const rounds = quick ? 3 : 10;
+  say(`lesson 9 A/A: each step against itself, ${rounds} runs each, interleaved; the verdict's rule should call them noise-sized:`);
+  const quiet: RunIo = { ...io, terminal: new Terminal(new Writable({ write: (_chunk, _encoding, done) => done() })) };
+  for (const real of ['baseline', 'lazy-items', 'prefetch-needed']) {
+    const step = lesson.steps.find((s) => s.name === real)!;
+    const lines: string[] = [];
+    let noiseSized = 0;
+    for (let rep = 0; rep < reps; rep += 1) {
+      const aa: CommandLesson = {
+        ...lesson,
+        steps: [{ ...step, name: 'a', label: 'a' }, { ...step, name: 'b', label: 'b' }],
+        command: { ...lesson.command, args: (input) => lesson.command.args({ ...input, step: real }) },
+        verdict: () => ({ expected: {}, checks: [], notes: [] }),
+      };
+      const params = Object.fromEntries(lesson.params.map((spec) => [spec.name, spec.default]));
+      const { record } = await runCommandLesson(aa, { warmup: 3, rounds, quick, json: false, verbose: false, hyperfine: false, params }, quiet);
+      const [a, b] = record.variants as [StepRecord, StepRecord];
+      const judged = judgeSaving('a over b', a.runsMs, b.runsMs, pooledRunNoise([a, b]));
+      if (judged.outcome === 'inconclusive') noiseSized += 1;
+      lines.push(`${(a.wallMs.median / b.wallMs.median).toFixed(3)} (${Math.round(judged.median)} ms vs ±${Math.round(judged.noiseMs)}: ${judged.outcome === 'inconclusive' ? 'noise-sized' : judged.outcome}, run ${record.runId})`);
+    }
+    say(`  ${real.padEnd(16)} median ratio a/b per rep: ${lines.join(' · ')}`);
+    say(`  ${''.padEnd(16)} noise-sized in ${noiseSized} of ${reps}`);
+  }
+}
+
 const started = Date.now();
 say(`hotpath bench · ${os.availableParallelism()} cpus · node ${process.version} · ${quick ? 'quick' : 'default'} durations · ${reps} repetitions`);
 say();
 const sections: Record<(typeof SECTIONS)[number], () => Promise<void>> = {
   theory: theoryFigures, clone: cloneRatio, metrics: metricsCost, profilers: profilerCosts, locust: locustReach, site: siteRatios, aa: aaSpreads, time: timeBudgets,
-  backlog: backlogEffect,
+  backlog: backlogEffect, codegen: codegenAa,
 };
 const cleanUp = async (): Promise<void> => {
   await stopAllServers(0);

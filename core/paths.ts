@@ -72,3 +72,15 @@ export const RUNNER_PID_FILE = 'runner.pid';
 
 /** Prefix of the folders drivers keep their temporary files in, inside a run folder. */
 export const DRIVER_TEMP_PREFIX = 'driver-tmp-';
+
+/** Compiled entry points of lesson 9: its registry, and its timed command (one process per run). */
+export const registryMain = path.join(projectRoot, 'dist', 'server', 'registry-main.js');
+export const codegenMain = path.join(projectRoot, 'dist', 'server', 'codegen-main.js');
+
+/** Lesson 9's inputs (the crates' docs, the blueprint), made once. */
+export function codegenInputsDir(): string {
+  return path.join(hotpathHome(), 'codegen-inputs');
+}
+
+/** Prefix of lesson 9's per-run work folders (caches, generated crates) in the system's temp folder. */
+export const CODEGEN_WORK_PREFIX = 'hotpath-codegen-';

@@ -28,3 +28,6 @@ export function parseServingLine(line: string): string | null {
   const match = SERVING_LINE.exec(line);
   return match ? match[1]! : null;
 }
+
+/** `HOTPATH_PX_CHECK {json}`: the last line lesson 9's timed command prints, its counters and peak memory. */
+export const CODEGEN_SUMMARY_PREFIX = 'HOTPATH_PX_CHECK';

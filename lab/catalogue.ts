@@ -1,7 +1,7 @@
 // The lesson catalogue (`npm run lessons`): every lesson with its latest run's verdict and key
 // figure, its exercise's state from progress.json, and the next step to take.
 import { formatBytes } from '../core/format.js';
-import type { Lesson } from '../core/lesson.js';
+import type { ExerciseFigure, Lesson } from '../core/lesson.js';
 import { exerciseProgress, type CheckOutcome, type ExerciseProgress, type Progress } from './progress.js';
 import type { RunRecord } from './run-record.js';
 import type { Terminal } from './terminal.js';
@@ -10,7 +10,10 @@ import type { Terminal } from './terminal.js';
  * @param records run records, newest first (an exercise check's records are not the lesson's runs)
  * @param progress the learner's progress.json
  */
-export function catalogueLines(t: Terminal, lessons: readonly Lesson[], records: readonly RunRecord[], progress: Progress): string[] {
+/** What the catalogue shows of a lesson (a load lesson or a whole-process one). */
+export type CatalogueLesson = Pick<Lesson, 'id' | 'title' | 'slug' | 'story'> & { exercise?: { threshold: number; figure?: ExerciseFigure } };
+
+export function catalogueLines(t: Terminal, lessons: readonly CatalogueLesson[], records: readonly RunRecord[], progress: Progress): string[] {
   const lines = [t.paint('bold', 'hotpath lessons'), ''];
   let next: string | null = null;
   for (const lesson of lessons) {
@@ -35,7 +38,7 @@ export function catalogueLines(t: Terminal, lessons: readonly Lesson[], records:
 }
 
 /** What a lesson's run is about, in one figure: the speedup, or for an allocation lesson the bytes. */
-function keyFigure(lesson: Lesson, record: RunRecord): string | null {
+function keyFigure(lesson: CatalogueLesson, record: RunRecord): string | null {
   const [slow, fast] = [record.variants[0], record.variants.at(-1)];
   if (lesson.exercise?.figure === 'allocBytes' && slow?.allocBytesPerRequest != null && fast?.allocBytesPerRequest != null) {
     return `allocated ${formatBytes(slow.allocBytesPerRequest)} → ${formatBytes(fast.allocBytesPerRequest)} per request`;
@@ -67,7 +70,7 @@ function exerciseLine(t: Terminal, exercise: ExerciseProgress, threshold: number
 }
 
 /** The first thing left to do in this lesson, or null when it is done. */
-function nextStep(lesson: Lesson, latest: RunRecord | undefined, exercise: ExerciseProgress | null): string | null {
+function nextStep(lesson: CatalogueLesson, latest: RunRecord | undefined, exercise: ExerciseProgress | null): string | null {
   const n = lesson.id;
   if (!latest) return `run lesson ${n}: npm run lesson:${n}`;
   if (!exercise || exercise.passedAt) return null;

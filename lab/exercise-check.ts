@@ -14,6 +14,7 @@ import { EXERCISE_RATIO, exerciseLesson } from './exercise-lesson.js';
 import { recordCheck, type CheckOutcome } from './progress.js';
 import { runLesson, type RunIo } from './run-lesson.js';
 import type { RunRecord } from './run-record.js';
+import type { Terminal } from './terminal.js';
 
 export interface ExerciseCheck {
   exitCode: number;
@@ -27,33 +28,48 @@ export function sameSource(a: string, b: string): boolean {
   return normal(a) === normal(b);
 }
 
-export async function checkExercise(lesson: Lesson, options: RunOptions, io: RunIo, files: ExerciseFiles = exerciseFiles(lesson.slug)): Promise<ExerciseCheck> {
-  const spec = lesson.exercise;
-  if (!spec) throw new HotpathError('E_USAGE', `lesson ${lesson.id} has no exercise`);
-  const t = io.terminal;
-  const source = relativeToRoot(files.source);
-  const remember = async (outcome: CheckOutcome, exitCode: number, record: RunRecord | null = null, ratio: number | null = null): Promise<ExerciseCheck> => {
-    const { movedAside } = await recordCheck(lesson.id, { outcome, ratio, threshold: spec.threshold, runId: record?.runId ?? null });
+/** Remembers a check's ending in progress.json (saying so when that file had to be set aside). */
+export function checkRecorder<R extends { runId: string }>(lessonId: number, threshold: number, t: Terminal) {
+  return async (outcome: CheckOutcome, exitCode: number, record: R | null = null, ratio: number | null = null): Promise<{ exitCode: number; outcome: CheckOutcome; record: R | null }> => {
+    const { movedAside } = await recordCheck(lessonId, { outcome, ratio, threshold, runId: record?.runId ?? null });
     if (movedAside) t.line(t.paint('yellow', `progress.json could not be read; it was kept as ${movedAside} and a new one started`));
     return { exitCode, outcome, record };
   };
+}
 
+/**
+ * What every check does before measuring: refuse the untouched start (`startedAs` says what it
+ * still is), then compile the exercise on its own. @returns the compiled module, or the ending.
+ */
+export async function gateExercise(lesson: { id: number }, files: ExerciseFiles, startedAs: string, t: Terminal): Promise<{ compiled: string } | { outcome: CheckOutcome; exitCode: number }> {
+  const source = relativeToRoot(files.source);
   t.line(`${t.paint('bold', `checking lesson ${lesson.id}'s exercise:`)} ${source}`);
   const [mine, start] = await Promise.all([readSource(files.source, lesson), readFile(files.start, 'utf8')]);
   if (sameSource(mine, start)) {
-    t.line(`${t.paint('yellow', '✗ unchanged:')} ${source} is still the slow handler it started as, so there is nothing to check yet.`);
-    t.line(`  Open it, read the comment at its top, change the handler, save, and run this again.`);
+    t.line(`${t.paint('yellow', '✗ unchanged:')} ${source} ${startedAs}, so there is nothing to check yet.`);
+    t.line(`  Open it, read the comment at its top, change it, save, and run this again.`);
     t.line(t.paint('dim', `  A first hint: npm run lesson:${lesson.id} -- --hint  ·  re-check on every save: npm run watch -- ${lesson.id}`));
-    return remember('unchanged', EXIT.disagrees);
+    return { outcome: 'unchanged', exitCode: EXIT.disagrees };
   }
-
   t.line(t.paint('dim', '· compiling it on its own…'));
   const built = buildExercise(files);
   if (!built.ok) {
     t.line(`${t.paint('red', '✗ does not compile:')} fix ${built.errors.length === 1 ? 'this error' : `these ${built.errors.length} errors`} and run again (other lessons are not affected)`);
     for (const error of built.errors) t.line(`  ${error}`);
-    return remember('does-not-compile', EXIT.usage);
+    return { outcome: 'does-not-compile', exitCode: EXIT.usage };
   }
+  return { compiled: built.compiled };
+}
+
+export async function checkExercise(lesson: Lesson, options: RunOptions, io: RunIo, files: ExerciseFiles = exerciseFiles(lesson.slug)): Promise<ExerciseCheck> {
+  const spec = lesson.exercise;
+  if (!spec) throw new HotpathError('E_USAGE', `lesson ${lesson.id} has no exercise`);
+  const t = io.terminal;
+  const source = relativeToRoot(files.source);
+  const remember = checkRecorder<RunRecord>(lesson.id, spec.threshold, t);
+  const gate = await gateExercise(lesson, files, 'is still the slow handler it started as', t);
+  if (!('compiled' in gate)) return remember(gate.outcome, gate.exitCode);
+  const built = gate;
   try {
     const factory = await importExercise(built.compiled, source);
     const { record } = await runLesson(exerciseLesson(lesson, factory), options, io, {
@@ -83,7 +99,7 @@ export async function checkExercise(lesson: Lesson, options: RunOptions, io: Run
   }
 }
 
-async function readSource(file: string, lesson: Lesson): Promise<string> {
+async function readSource(file: string, lesson: { id: number }): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch {

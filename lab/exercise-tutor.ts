@@ -5,20 +5,27 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { HotpathError } from '../core/errors.js';
-import type { Lesson } from '../core/lesson.js';
+import type { ExerciseSpec } from '../core/lesson.js';
 import { hotpathHome, newRunId, pad2, projectRoot, relativeToRoot } from '../core/paths.js';
 import { exerciseFiles, type ExerciseFiles } from './exercise-build.js';
 import { updateExercise } from './progress.js';
 import { writeFileAtomic } from './run-record.js';
 import type { Terminal } from './terminal.js';
 
-function specOf(lesson: Lesson): NonNullable<Lesson['exercise']> {
+/** What the tutor needs of a lesson (a load lesson or a whole-process one). */
+export interface TutorLesson {
+  id: number;
+  slug: string;
+  exercise?: Pick<ExerciseSpec, 'hints' | 'reference' | 'threshold'>;
+}
+
+function specOf(lesson: TutorLesson): NonNullable<TutorLesson['exercise']> {
   if (!lesson.exercise) throw new HotpathError('E_USAGE', `lesson ${lesson.id} has no exercise`);
   return lesson.exercise;
 }
 
 /** Shows the hints revealed so far and the next one; says how many are left. */
-export async function showHint(t: Terminal, lesson: Lesson): Promise<void> {
+export async function showHint(t: Terminal, lesson: TutorLesson): Promise<void> {
   const { hints } = specOf(lesson);
   let next = 0;
   await updateExercise(lesson.id, (exercise) => {
@@ -38,14 +45,14 @@ export async function showHint(t: Terminal, lesson: Lesson): Promise<void> {
 }
 
 /** The reference variant's file against the starting exercise, as a unified diff. */
-export async function solutionDiff(lesson: Lesson, files: ExerciseFiles = exerciseFiles(lesson.slug)): Promise<string> {
+export async function solutionDiff(lesson: TutorLesson, files: ExerciseFiles = exerciseFiles(lesson.slug)): Promise<string> {
   const spec = specOf(lesson);
   const reference = path.join(projectRoot, 'lessons', lesson.slug, spec.reference.file);
   const [start, solution] = await Promise.all([readFile(files.start, 'utf8'), readFile(reference, 'utf8')]);
   return createTwoFilesPatch(relativeToRoot(files.start), relativeToRoot(reference), start, solution, 'the starting exercise', `the reference, ${spec.reference.variant}`);
 }
 
-export async function showSolution(t: Terminal, lesson: Lesson): Promise<void> {
+export async function showSolution(t: Terminal, lesson: TutorLesson): Promise<void> {
   const patch = await solutionDiff(lesson);
   for (const line of patch.trimEnd().split('\n')) {
     const colour = line.startsWith('+') && !line.startsWith('+++') ? 'green' : line.startsWith('-') && !line.startsWith('---') ? 'red' : line.startsWith('@@') ? 'dim' : null;
@@ -56,7 +63,7 @@ export async function showSolution(t: Terminal, lesson: Lesson): Promise<void> {
 }
 
 /** Puts the pristine start back in the exercise's place; `forget` also clears its progress. */
-export async function resetExercise(t: Terminal, lesson: Lesson, forget: boolean, files: ExerciseFiles = exerciseFiles(lesson.slug)): Promise<void> {
+export async function resetExercise(t: Terminal, lesson: TutorLesson, forget: boolean, files: ExerciseFiles = exerciseFiles(lesson.slug)): Promise<void> {
   specOf(lesson);
   const start = await readFile(files.start, 'utf8');
   const source = relativeToRoot(files.source);

@@ -83,6 +83,10 @@ export const FLAGS: readonly FlagSpec[] = [
     readme: 'the database of a lesson that has one (lesson 8): `sqlite`, embedded, made on first use (default), or `postgres`, a throwaway PostgreSQL cluster the runner starts and stops (`apt-get install postgresql`)',
   },
   {
+    name: 'hyperfine', kind: 'switch', modes: RUN, help: 'lesson 9: also time every step with hyperfine, beside the table (apt-get install hyperfine)',
+    readme: 'lesson 9 (a command timed start to finish): also time every step with hyperfine (`apt-get install hyperfine`) and show its figures beside the table',
+  },
+  {
     name: 'json', kind: 'switch', modes: MEASURE, help: 'the run record on stdout, everything else on stderr (use npm run -s)',
     readme: 'the run record on stdout, everything human on stderr: `npm run -s lesson -- 2 --json`',
   },

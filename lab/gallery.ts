@@ -108,8 +108,9 @@ export async function writeGalleryIndex(): Promise<string> {
         .filter((variant) => variant.flamegraph)
         .map((variant) => `<a href="${encodeURI(linkFromGallery(variant.flamegraph as string))}">${escapeHtml(variant.name)}</a>`);
       const compare = record.compareFlamegraphs ? `<a href="${encodeURI(linkFromGallery(record.compareFlamegraphs))}"><b>compare</b></a>` : '';
-      // The run's first chart, small: lesson 1's law and ceiling, a lock lesson's queue.
-      const chart = chartsFor(record)[0];
+      // The run's first chart, small: lesson 1's law and ceiling, a lock lesson's queue. A
+      // whole-process lesson's record (lesson 9) has timelines, not charts.
+      const chart = (record as { kind?: string }).kind === 'command' ? undefined : chartsFor(record)[0];
       const thumbnail = chart ? chart.svg.replace(/ width="\d+" height="\d+"/, ' width="320" height="150"') : '';
       return `<tr><td>${record.lesson.id}</td><td>${escapeHtml(record.lesson.title)}</td><td>${escapeHtml(record.runId)}</td><td>${verdictWords(record)}</td>` +
         `<td>${[compare, ...links].filter(Boolean).join(' · ')}</td><td>${thumbnail}</td></tr>`;

@@ -1,10 +1,11 @@
 // The text of `--help`, general or for one lesson; the flags come from the table in flags.ts.
+import type { CommandLesson } from '../core/command-lesson.js';
 import type { Lesson } from '../core/lesson.js';
 import { describeRange } from '../core/params.js';
 import { FIGURE_WORDS } from './exercise-lesson.js';
 import { flagHelpLines } from './flags.js';
 
-export function usage(lessons: readonly Lesson[], lesson?: Lesson): string {
+export function usage(lessons: ReadonlyArray<Lesson | CommandLesson>, lesson?: Lesson | CommandLesson): string {
   const lines = [
     'usage: npm run lesson -- <n> [flags]        (or npm run lesson:<n> -- [flags])',
     '       npm run lesson -- <n> --serve <variant> [--port <n>] [--param name=value]',
@@ -24,7 +25,12 @@ export function usage(lessons: readonly Lesson[], lesson?: Lesson): string {
     '            compile · 4 inconclusive',
     '',
   ];
-  if (lesson) {
+  if (lesson && 'kind' in lesson) {
+    lines.push(`lesson ${lesson.id}: ${lesson.title} (a command timed start to finish: ${lesson.runs.warmup} warm-up + ${lesson.runs.rounds} measured runs per step, interleaved; --quick: ${lesson.quickRuns.warmup} + ${lesson.quickRuns.rounds})`);
+    lines.push('  --warmup and --rounds count runs here; --hyperfine also times each step with hyperfine; load and profiler flags do not apply');
+    for (const spec of lesson.params) lines.push(`  --param ${spec.name}=<n>   ${spec.description}; default ${spec.default}, ${describeRange(spec)}`);
+    for (const step of lesson.steps) lines.push(`  step ${step.label} ${step.name}: ${step.summary}`);
+  } else if (lesson) {
     lines.push(`lesson ${lesson.id}: ${lesson.title} (default ${lesson.load.connections} connection${lesson.load.connections === 1 ? '' : 's'}, ${lesson.load.duration} s measured, ${lesson.load.warmup} s warm-up, --profile ${lesson.profile})`);
     for (const spec of lesson.params) lines.push(`  --param ${spec.name}=<n>   ${spec.description}; default ${spec.default}, ${describeRange(spec)}`);
     for (const variant of lesson.variants) lines.push(`  variant ${variant.name}: ${variant.summary}`);

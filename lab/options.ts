@@ -32,6 +32,10 @@ export interface ParsedArgs extends Omit<RunOptions, 'duration' | 'warmup' | 'co
   forget: boolean;
   /** `--db <kind>`, checked against the lesson later (resolveDb). */
   db: DbKind | null;
+  /** `--hyperfine` (a whole-process lesson). */
+  hyperfine: boolean;
+  /** The flags given on the command line, by name (a whole-process lesson refuses the load's). */
+  given: readonly string[];
 }
 
 export function parseCliArgs(argv: readonly string[]): ParsedArgs {
@@ -67,11 +71,13 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     tutor: (['hint', 'solution', 'reset'] as const).find((action) => get<boolean>(action) === true) ?? null,
     forget: get<boolean>('forget') ?? false,
     db: get<DbKind>('db') ?? null,
+    hyperfine: get<boolean>('hyperfine') ?? false,
+    given: [...values.keys()],
   };
 }
 
 /** The lesson's parameters from `--param` flags, checked against its specs. */
-export function resolveParams(args: Pick<ParsedArgs, 'rawParams'>, lesson: Lesson): Params {
+export function resolveParams(args: Pick<ParsedArgs, 'rawParams'>, lesson: Pick<Lesson, 'params' | 'id'>): Params {
   try {
     return parseParams(lesson.params, args.rawParams);
   } catch (error) {
@@ -82,6 +88,7 @@ export function resolveParams(args: Pick<ParsedArgs, 'rawParams'>, lesson: Lesso
 
 export function resolveRunOptions(args: ParsedArgs, lesson: Lesson): RunOptions {
   refuseProfilingClusters(args, lesson);
+  if (args.hyperfine) throw new HotpathError('E_USAGE', `\`--hyperfine\` times a command (lesson 9); lesson ${lesson.id} measures a server under load`);
   return {
     duration: args.duration ?? (args.quick ? QUICK.duration : lesson.load.duration),
     warmup: args.warmup ?? (args.quick ? QUICK.warmup : lesson.load.warmup),

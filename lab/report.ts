@@ -130,7 +130,7 @@ export function profiledFiguresNote(record: Pick<RunRecord, 'options' | 'variant
  * The verdict in words, as the terminal, the compare page and the gallery say it: an exercise
  * check's passes or not yet, a lesson run's agrees with theory or not.
  */
-export function verdictWords(record: Pick<RunRecord, 'comparison' | 'exercise'>): string {
+export function verdictWords(record: Pick<RunRecord, 'comparison'> & { exercise?: unknown }): string {
   const c = record.comparison;
   if (!c.valid) return '✗ invalid run';
   // Records from before the three outcomes have no `verdict`.

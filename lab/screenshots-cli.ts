@@ -1,7 +1,8 @@
 // `npm run screenshots`: the pictures in flamegraphs/README.md, from real runs of the final code.
-// Runs lessons 3, 1, 2 and 5 in a scratch HOTPATH_HOME, opens each compare page in Debian's
-// chromium (playwright-core) at 1400×900, and saves what a learner sees first.
-// `npm run screenshots -- --keep` keeps the scratch HOTPATH_HOME and prints where it is.
+// Runs lessons 3, 1, 2, 5 and 9 in a scratch HOTPATH_HOME, opens each compare page in Debian's
+// chromium (playwright-core) at 1400 px wide, and saves what a learner sees first.
+// `npm run screenshots -- --keep` keeps the scratch HOTPATH_HOME and prints where it is;
+// `-- --only 9` makes only that lesson's picture.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,13 +15,15 @@ import type { RunRecord } from './run-record.js';
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = path.join(projectRoot, 'flamegraphs', 'screenshots');
 
-/** Each shot: a lesson run at its defaults, and the first screen of its compare page. */
-const SHOTS = [
+/** Each shot: a lesson run at its defaults, and the first screen of its compare page (900 px high unless said). */
+const SHOTS: ReadonlyArray<{ file: string; lesson: string; height?: number }> = [
   { file: 'lesson-03-compare.png', lesson: '3' },
   { file: 'lesson-01-chart.png', lesson: '1' },
   { file: 'lesson-02-lock-chart.png', lesson: '2' },
   { file: 'lesson-05-compare.png', lesson: '5' },
-] as const;
+  // Lesson 9's five timelines, one under the other: taller, so the last (two fetch lanes) shows.
+  { file: 'lesson-09-timelines.png', lesson: '9', height: 1280 },
+];
 
 async function main(): Promise<void> {
   if (!existsSync(CHROMIUM)) {
@@ -31,9 +34,10 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
   try {
-    for (const shot of SHOTS) {
+    const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+    for (const shot of SHOTS.filter((s) => only === undefined || s.lesson === only)) {
       const page = runLesson([shot.lesson], home);
-      const tab = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const tab = await browser.newPage({ viewport: { width: 1400, height: shot.height ?? 900 } });
       await tab.goto(pathToFileURL(page).href);
       await tab.waitForTimeout(500); // d3 sets labels in a transition
       await tab.screenshot({ path: path.join(OUT, shot.file) });
@@ -57,7 +61,7 @@ function runLesson(args: string[], home: string): string {
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,
   });
-  const record = JSON.parse(run.stdout) as RunRecord;
+  const record = JSON.parse(run.stdout) as Pick<RunRecord, 'runId' | 'comparison' | 'compareFlamegraphs'>;
   console.log(`  run ${record.runId}: ${record.comparison.verdict}`);
   if (!record.compareFlamegraphs) throw new Error(`lesson ${args[0]} wrote no compare page`);
   const page = path.isAbsolute(record.compareFlamegraphs) ? record.compareFlamegraphs : path.join(projectRoot, record.compareFlamegraphs);

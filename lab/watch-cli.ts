@@ -7,7 +7,7 @@ import { watch } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT, HotpathError } from '../core/errors.js';
-import { findLesson, lessons } from '../lessons/catalog.js';
+import { everyLesson, findAnyLesson } from '../lessons/catalog.js';
 import { exerciseFiles } from './exercise-build.js';
 import { parseCliArgs, parseLessonNumber } from './options.js';
 import { Terminal } from './terminal.js';
@@ -22,8 +22,8 @@ function main(argv: readonly string[]): void {
     process.stdout.write('usage: npm run watch -- <n> [flags of --exercise, e.g. --quick]\n\nChecks lesson n\'s exercise now and on every save of it; Ctrl+C to stop.\n');
     return;
   }
-  const lesson = findLesson(parseLessonNumber(args.lessonArg, lessons.map((l) => l.id)))!;
-  if (!lesson.exercise) throw new HotpathError('E_USAGE', `lesson ${lesson.id} has no exercise (lessons ${lessons.filter((l) => l.exercise).map((l) => l.id).join(', ')} have one)`);
+  const lesson = findAnyLesson(parseLessonNumber(args.lessonArg, everyLesson.map((l) => l.id)))!;
+  if (!lesson.exercise) throw new HotpathError('E_USAGE', `lesson ${lesson.id} has no exercise (lessons ${everyLesson.filter((l) => l.exercise).map((l) => l.id).join(', ')} have one)`);
   const files = exerciseFiles(lesson.slug);
   const t = new Terminal(process.stdout);
   const checkArgs = [cli, ...argv.filter((arg) => arg !== '--exercise'), '--exercise'];

@@ -4,7 +4,7 @@ import { catalogueLines } from '../../lab/catalogue.js';
 import { PROGRESS_SCHEMA, type Progress } from '../../lab/progress.js';
 import type { RunRecord } from '../../lab/run-record.js';
 import { Terminal } from '../../lab/terminal.js';
-import { lessons } from '../../lessons/catalog.js';
+import { everyLesson, lessons } from '../../lessons/catalog.js';
 
 function record(lessonId: number, runId: string, agrees: boolean, status: RunRecord['status'] = 'complete', extra: Partial<RunRecord> = {}): RunRecord {
   return { lesson: { id: lessonId }, runId, status, variants: [], comparison: { agreesWithTheory: agrees, valid: true, speedup: null }, ...extra } as unknown as RunRecord;
@@ -25,6 +25,14 @@ describe('lesson catalogue', () => {
     expect(shown).toMatch(/3 {2}Cloning in a hot loop\s+✗ {2}last run disagreed/);
     expect(shown).toContain('npm run lesson:3');
     expect(shown).toContain('next: run lesson 1: npm run lesson:1');
+  });
+
+  it('lists lesson 9, a command timed start to finish, with its run\'s speedup', () => {
+    const command = { kind: 'command', ...record(9, '20261128-100000-ffff', true), comparison: { agreesWithTheory: true, valid: true, speedup: 3.6, verdict: 'agrees' } } as unknown as RunRecord;
+    const shown = catalogueLines(new Terminal(new PassThrough()), everyLesson, [command], noProgress).join('\n');
+    expect(shown).toMatch(/9 {2}Make a code generator fast\s+✓ {2}agreed with theory \(20261128-100000-ffff\) · speedup 3.6x/);
+    expect(shown).toContain('npm run lesson:9');
+    expect(shown).toContain('story 000: cargo px check 3.677');
   });
 
   it('does not take an exercise check for a run of the lesson, and shows the key figure', () => {

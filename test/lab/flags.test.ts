@@ -6,7 +6,7 @@ import { projectRoot } from '../../core/paths.js';
 import { FLAGS, flagHelpLines, flagMarkdownTable, parseFlags } from '../../lab/flags.js';
 import { usage } from '../../lab/help.js';
 import { withFlagTable } from '../../lab/readme-cli.js';
-import { lessons } from '../../lessons/catalog.js';
+import { commandLessons, everyLesson, lessons } from '../../lessons/catalog.js';
 
 describe('the flag table', () => {
   it('is what the README shows (run `npm run readme` after changing lab/flags.ts)', () => {
@@ -20,6 +20,15 @@ describe('the flag table', () => {
     for (const line of flagHelpLines()) expect(help).toContain(line);
     expect(flagHelpLines()).toHaveLength(FLAGS.length);
     expect(flagMarkdownTable().split('\n')).toHaveLength(FLAGS.length + 2);
+  });
+
+  it('lists every lesson, and says what a command lesson\'s flags count (lesson 9)', () => {
+    expect(usage(everyLesson)).toMatch(/ 9 {2}Make a code generator fast/);
+    const help = usage(everyLesson, commandLessons[0]);
+    expect(help).toMatch(/lesson 9: Make a code generator fast \(a command timed start to finish: 3 warm-up \+ 10 measured runs per step, interleaved; --quick: 1 \+ 2\)/);
+    expect(help).toContain('--warmup and --rounds count runs here');
+    expect(help).toMatch(/step #1 sqlite-cache: keeps third-party crates' docs in an SQLite cache/);
+    expect(help).toMatch(/--param fetchMs=<n> {3}the registry's wait/);
   });
 
   it('parses every flag it declares, and only those', () => {

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../core/paths.js';
 import { fetchAnswers, findBrokenPage, findMismatch } from '../../lab/equivalence.js';
 import { resolveProfile, type DbSpec, type Lesson } from '../../core/lesson.js';
-import { findLesson, lessons } from '../../lessons/catalog.js';
+import { commandLessons, everyLesson, findLesson, lessons } from '../../lessons/catalog.js';
 import { locustfileFor } from '../../loadtests/drivers.js';
 import { LOCUSTFILES_DIR } from '../../loadtests/locust-driver.js';
 
@@ -18,11 +18,24 @@ const SUPPORT_FOLDER = 'support';
 
 describe('lesson catalogue', () => {
   it('registers every lesson folder, once, in order', () => {
-    expect(lessons.map((lesson) => lesson.slug)).toEqual(folders.filter((name) => /^\d\d-/.test(name)).sort());
+    expect(everyLesson.map((lesson) => lesson.slug)).toEqual(folders.filter((name) => /^\d\d-/.test(name)).sort());
     expect(folders.filter((name) => !/^\d\d-/.test(name))).toEqual([SUPPORT_FOLDER]);
-    const ids = lessons.map((lesson) => lesson.id);
+    const ids = everyLesson.map((lesson) => lesson.id);
     expect(new Set(ids).size).toBe(ids.length);
-    lessons.forEach((lesson) => expect(lesson.slug.startsWith(String(lesson.id).padStart(2, '0'))).toBe(true));
+    everyLesson.forEach((lesson) => expect(lesson.slug.startsWith(String(lesson.id).padStart(2, '0'))).toBe(true));
+  });
+
+  it.each(commandLessons.map((lesson) => [lesson.slug, lesson] as const))('%s (a command timed start to finish) has prose, a script and sane data', (_slug, lesson) => {
+    expect(existsSync(path.join(lessonsDir, lesson.slug, 'README.md'))).toBe(true);
+    expect(existsSync(path.join(lessonsDir, lesson.slug, 'lesson.ts'))).toBe(true);
+    const scripts = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts[`lesson:${lesson.id}`]).toBe(`npm run -s lesson -- ${lesson.id}`);
+    expect(lesson.steps.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(lesson.steps.map((step) => step.name)).size).toBe(lesson.steps.length);
+    for (const spec of lesson.params) {
+      expect(spec.default).toBeGreaterThanOrEqual(spec.min);
+      expect(spec.default).toBeLessThanOrEqual(spec.max);
+    }
   });
 
   it.each(lessons.map((lesson) => [lesson.slug, lesson] as const))('%s has prose, a lesson.ts and sane data', (_slug, lesson) => {

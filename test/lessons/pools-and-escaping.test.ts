@@ -4,7 +4,7 @@
 import { GCProfiler } from 'node:v8';
 import escapeHtml from 'escape-html';
 import { describe, expect, it } from 'vitest';
-import { overallOutcome } from '../../core/checks.js';
+import { median, overallOutcome } from '../../core/checks.js';
 import type { MeasuredPoint } from '../../core/lesson.js';
 import { findLesson } from '../../lessons/catalog.js';
 import { escapeChained } from '../../lessons/07-pools-and-escaping/escape-chained.js';
@@ -23,9 +23,13 @@ describe('lesson 7: escaping', () => {
   });
 
   it(`allocates ${REPLACE_CALL_BYTES} bytes per global replace that finds nothing (the constant the theory uses), and escape-html nothing`, () => {
-    const perCall = (fn: () => string): number => {
+    // One window of 200,000 calls read 55.27 B once (a full test run, 2026-11-28): the heap's
+    // accounting drifts by some 100 KB a window. Five times the calls, and the median of three
+    // windows, keep that drift well under the half byte the assertion allows.
+    const perCall = (fn: () => string): number => median([0, 1, 2].map(() => perWindow(fn)));
+    const perWindow = (fn: () => string): number => {
       for (let i = 0; i < 20_000; i += 1) fn(); // optimized first, as in a warm server
-      const calls = 200_000;
+      const calls = 1_000_000;
       const profiler = new GCProfiler();
       profiler.start();
       const before = process.memoryUsage().heapUsed;
