@@ -1,7 +1,6 @@
 // What a run prints: the header, the comparison table, the verdict, the top frames, the paths.
 import { cell, formatBytes } from '../core/format.js';
 import type { Lesson } from '../core/lesson.js';
-import { relativeToRoot } from '../core/paths.js';
 import { type RunOptions } from '../core/run-options.js';
 import { describeDriver } from './options.js';
 import type { RunRecord } from './run-record.js';
@@ -168,13 +167,11 @@ export function printResults(t: Terminal, lesson: Lesson, record: RunRecord, rec
     for (const line of frames) t.line(line);
   }
   t.line();
-  t.line(`${t.paint('bold', 'record')}  ${relativeToRoot(recordFile)}`);
+  t.path('record', recordFile);
   for (const variant of record.variants) {
-    for (const [name, file] of Object.entries(variant.reports)) t.line(`${t.paint('bold', name)}  ${variant.name}: ${file}`);
+    for (const [name, file] of Object.entries(variant.reports)) t.path(name, file, `  (${variant.name})`);
   }
-  if (gallery) {
-    t.line(`${t.paint('bold', 'graphs')}  ${relativeToRoot(gallery)}${record.compareFlamegraphs ? `  ·  compare: ${record.compareFlamegraphs}` : ''}`);
-    t.line(t.paint('dim', '        open in a browser (file://…), e.g. `xdg-open flamegraphs/index.html` or `open` on macOS'));
-  }
+  if (record.compareFlamegraphs) t.path('compare', record.compareFlamegraphs, '  (open it in a browser; --open does)');
+  if (gallery) t.path('gallery', gallery, '  (every run with pictures)');
 }
 

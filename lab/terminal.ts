@@ -1,6 +1,7 @@
 // Human output: colour and a live progress bar on a terminal, plain periodic lines otherwise.
 import { TIMING } from '../core/defaults.js';
 import { formatRate } from '../core/format.js';
+import { pathLines } from '../core/paths.js';
 
 export type Colour = 'bold' | 'dim' | 'green' | 'red' | 'yellow' | 'cyan';
 
@@ -38,6 +39,13 @@ export class Terminal {
 
   line(text = ''): void {
     this.stream.write(`${text}\n`);
+  }
+
+  /** `record   results/…/result.json`, then its file:// URL under it (clickable in most terminals). */
+  path(label: string, file: string, after = ''): void {
+    const [relative, url] = pathLines(file);
+    this.line(`${this.paint('bold', label.padEnd(9))} ${relative}${after}`);
+    this.line(`${' '.repeat(10)}${this.paint('dim', url)}`);
   }
 
   /** A bar for `label` over `totalSec` seconds. */

@@ -20,6 +20,8 @@ if (build.status !== 0) {
   process.stderr.write('hotpath: the TypeScript does not compile (errors above); fix it and run again\n');
   process.exit(2);
 }
-// The entry reads process.argv.slice(2): its own arguments, without the entry's name.
-process.argv.splice(2, 1);
-await import(pathToFileURL(path.join(root, 'dist', entry)).href);
+// As if node had been started on the entry itself: argv[1] is its file (a module may check it),
+// argv.slice(2) its own arguments.
+const file = path.join(root, 'dist', entry);
+process.argv.splice(1, 2, file);
+await import(pathToFileURL(file).href);
