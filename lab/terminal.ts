@@ -57,7 +57,7 @@ export class Terminal {
       const draw = (elapsed: number, rps: number): void => {
         const filled = Math.min(BAR_WIDTH, Math.round((elapsed / totalSec) * BAR_WIDTH));
         const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
-        this.stream.write(`\r\u001b[2K${this.paint('cyan', '▸')} ${name} ${bar} ${Math.min(elapsed, totalSec).toFixed(0)}/${total} s ${phase}  ${formatRate(rps)} req/s`);
+        this.stream.write(`\r\u001b[2K${this.paint('cyan', '▸')} ${name} ${bar} ${wholeSeconds(elapsed, totalSec)}/${total} s ${phase}  ${formatRate(rps)} req/s`);
       };
       draw(0, 0);
       return {
@@ -65,14 +65,22 @@ export class Terminal {
         done: (summary) => this.stream.write(`\r\u001b[2K${this.paint('green', '✓')} ${name} ${summary}\n`),
       };
     }
-    let lastPrinted = -Infinity;
+    // Every driver counts the same way: whole seconds done, a line every plainProgressEverySec
+    // (autocannon reports each second, Locust's poll four times a second).
+    let lastPrinted = 0;
     return {
       update: (elapsed, rps) => {
-        if (elapsed - lastPrinted < TIMING.plainProgressEverySec) return;
-        lastPrinted = elapsed;
-        this.line(`  ${name} ${phase} ${elapsed.toFixed(0)}/${total} s  ${formatRate(rps)} req/s`);
+        const done = wholeSeconds(elapsed, totalSec);
+        if (done - lastPrinted < TIMING.plainProgressEverySec) return;
+        lastPrinted = done;
+        this.line(`  ${name} ${phase} ${done}/${total} s  ${formatRate(rps)} req/s`);
       },
       done: (summary) => this.line(`- ${name} ${summary}`),
     };
   }
+}
+
+/** Whole seconds done, at most the total: 0.25 s is 0, 1.0 s is 1, whatever the driver's tick. */
+function wholeSeconds(elapsed: number, totalSec: number): number {
+  return Math.floor(Math.min(elapsed, totalSec) + 1e-6);
 }
