@@ -107,6 +107,8 @@ export interface LoadProfile {
    * and avoid a long drain (a held lock queues connections × dbMs of work).
    */
   warmupConnections?: (connections: number) => number;
+  /** Why, in a few words, printed on the warm-up line (e.g. a held lock would queue them all). */
+  warmupWhy?: string;
 }
 
 /**
@@ -192,6 +194,12 @@ export interface Lesson {
    * take a quick run past its time budget (lesson 5: six graphs, about 20 s of processing here).
    */
   quickWithoutProfile?: boolean;
+  /**
+   * What the table shows beside every lesson's columns: lock waits (a lock lesson), GC and heap
+   * bytes (an allocation lesson), or the CPU per request alone. Site and cluster lessons have
+   * their own columns.
+   */
+  teaches?: 'locks' | 'allocation';
   /** Measure the trivial route at the same connections: the server's ceiling for this run. */
   measureCeiling: boolean;
   /**
@@ -208,6 +216,11 @@ export interface Lesson {
   plan?: (connections: number) => PlannedPoint[];
   theory: (input: TheoryInput) => Theory;
   verdict: (input: VerdictInput) => Verdict;
+  /**
+   * The run's headline, when one speedup would not tell the truth: lesson 5 wins warm (304s) and
+   * not cold, and says both. Default: `speedup Nx` (the best variant over the baseline).
+   */
+  headline?: (points: readonly MeasuredPoint[]) => string;
   /** The exercise a learner solves in `exercise.ts`, when the lesson has one. */
   exercise?: ExerciseSpec;
   /** A lesson with a database (`--db sqlite|postgres`): how the runner makes and fills it. */

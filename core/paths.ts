@@ -1,7 +1,7 @@
 // Where things are: the project (sources, compiled JS) and HOTPATH_HOME (results, flame graphs).
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The project root, found from this file whether it runs from core/ (vitest) or dist/core/. */
 export const projectRoot = (() => {
@@ -84,3 +84,9 @@ export function codegenInputsDir(): string {
 
 /** Prefix of lesson 9's per-run work folders (caches, generated crates) in the system's temp folder. */
 export const CODEGEN_WORK_PREFIX = 'hotpath-codegen-';
+
+/** A path as a terminal prints it: `results/…/result.json`, and under it its `file://` URL (clickable in most terminals). */
+export function pathLines(file: string): [string, string] {
+  const absolute = path.isAbsolute(file) ? file : path.join(projectRoot, file);
+  return [relativeToRoot(absolute), pathToFileURL(absolute).href];
+}

@@ -77,6 +77,7 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
       agreesWithTheory: outcome === 'agrees' && validity.valid && finished,
       valid: validity.valid && finished,
       notes: [...verdict.notes, ...validity.notes, ...roundNotes, ...input.notes],
+      ...(finished && lesson.headline ? { headline: lesson.headline(measured) } : {}),
     },
     compareFlamegraphs: null,
     ...(input.exercise ? { exercise: input.exercise } : {}),

@@ -43,6 +43,7 @@ function keyFigure(lesson: CatalogueLesson, record: RunRecord): string | null {
   if (lesson.exercise?.figure === 'allocBytes' && slow?.allocBytesPerRequest != null && fast?.allocBytesPerRequest != null) {
     return `allocated ${formatBytes(slow.allocBytesPerRequest)} → ${formatBytes(fast.allocBytesPerRequest)} per request`;
   }
+  if (record.comparison.headline) return record.comparison.headline;
   return record.comparison.speedup === null ? null : `speedup ${record.comparison.speedup}x`;
 }
 

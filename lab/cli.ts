@@ -1,5 +1,7 @@
 // `npm run lesson -- <n> [flags]`: parses argv, calls runLesson() (or serveLesson() with
 // --serve), maps the outcome to an exit code. The only file that calls process.exit.
+import path from 'node:path';
+import { flamegraphsDir } from '../core/paths.js';
 import type { RunRecord } from './run-record.js';
 import { EXIT, HotpathError } from '../core/errors.js';
 import { everyLesson, findAnyLesson, isCommandLesson } from '../lessons/catalog.js';
@@ -11,6 +13,7 @@ import { parseCliArgs, parseLessonNumber, resolveDb, resolveParams, resolveRunOp
 import { checkExercise } from './exercise-check.js';
 import { resetExercise, showHint, showSolution, type TutorLesson } from './exercise-tutor.js';
 import { checkCommandExercise } from './command-exercise.js';
+import { openPage } from './open-page.js';
 import { runLesson } from './run-lesson.js';
 import { serveLesson } from './serve-lesson.js';
 import { stopAllServers } from './server-process.js';
@@ -27,7 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (isCommandLesson(found)) {
     if ((args.exercise || args.tutor) && !found.exercise) throw new HotpathError('E_USAGE', `lesson ${found.id} has no exercise`);
     if (args.tutor) return tutor(args.tutor, found, args.forget);
-    return runCommand(found, resolveCommandOptions(args, found), args.exercise);
+    return runCommand(found, resolveCommandOptions(args, found), args.exercise, args.open);
   }
   const lesson = found;
   if ((args.exercise || args.tutor) && !lesson.exercise) {
@@ -58,6 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return exitCode;
   }
   const { record } = await runLesson(lesson, options!, io);
+  if (args.open) io.terminal.line(await openPage(pageOf(record)));
   if (options!.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
   return exitCodeOf(record);
 }
@@ -91,7 +95,7 @@ async function tutor(action: 'hint' | 'solution' | 'reset', lesson: TutorLesson,
 }
 
 /** A whole-process lesson (lesson 9): timed runs of a command, no server under load; or its exercise's check. */
-async function runCommand(lesson: CommandLesson, options: ReturnType<typeof resolveCommandOptions>, exercise: boolean): Promise<number> {
+async function runCommand(lesson: CommandLesson, options: ReturnType<typeof resolveCommandOptions>, exercise: boolean, open: boolean): Promise<number> {
   const controller = onInterrupt(false);
   const terminal = new Terminal(options.json ? process.stderr : process.stdout);
   const io = { terminal, diagnostics: (line: string) => process.stderr.write(`${line}\n`), signal: controller.signal };
@@ -101,8 +105,14 @@ async function runCommand(lesson: CommandLesson, options: ReturnType<typeof reso
     return exitCode;
   }
   const { record } = await runCommandLesson(lesson, options, io);
+  if (open) terminal.line(await openPage(pageOf(record)));
   if (options.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
   return exitCodeOf(record);
+}
+
+/** The page `--open` opens: the run's own (compare page, lesson 9's timelines), else the gallery. */
+function pageOf(record: { compareFlamegraphs: string | null }): string {
+  return record.compareFlamegraphs ?? path.join(flamegraphsDir(), 'index.html');
 }
 
 /** 0 agrees · 1 disagrees, invalid or failed · 4 inconclusive. */

@@ -2,7 +2,6 @@
 // ± spread, speedups, memory, the story's figures beside), the counters, the verdict, the traces.
 import type { CommandLesson, CommandRunOptions } from '../core/command-lesson.js';
 import { cell } from '../core/format.js';
-import { relativeToRoot } from '../core/paths.js';
 import type { CommandRunRecord, StepRecord } from './command-record.js';
 import { verdictWords } from './report.js';
 import type { Terminal } from './terminal.js';
@@ -83,14 +82,11 @@ export function printCommandResults(t: Terminal, lesson: CommandLesson, record: 
   t.line(`${t.paint('bold', 'verdict')} ${mark}${comparison.speedup !== null ? ` · speedup ${comparison.speedup}x` : ''}`);
   for (const note of comparison.notes) t.line(`  ${note}`);
   t.line();
-  t.line(`${t.paint('bold', 'record')}  ${relativeToRoot(recordFile)}`);
+  t.path('record', recordFile);
   const traces = record.variants.map((step) => step.trace).filter((file): file is string => file !== null);
   if (traces.length > 0) {
-    t.line(`${t.paint('bold', 'traces')}  ${relativeToRoot(traces[0]!.replace(/[^/]+$/, ''))}  (${traces.length} steps, plus each step's cold run)`);
-    t.line(t.paint('dim', '        open one in https://ui.perfetto.dev (Open trace file) or chrome://tracing: nothing is uploaded, the file is read in the page'));
+    t.path('traces', traces[0]!.replace(/[^/]+$/, ''), `  (${traces.length} steps, and each one's cold run: Perfetto's "Open trace file" or chrome://tracing)`);
   }
-  if (record.compareFlamegraphs) {
-    t.line(`${t.paint('bold', 'timelines')}  ${record.compareFlamegraphs}${gallery ? `  ·  all runs: ${relativeToRoot(gallery)}` : ''}`);
-    t.line(t.paint('dim', '        every step\'s trace on one time scale, in a browser (file://…), e.g. `xdg-open` it, or `open` on macOS'));
-  }
+  if (record.compareFlamegraphs) t.path('timelines', record.compareFlamegraphs, '  (every step\'s trace on one time scale: open it in a browser; --open does)');
+  if (gallery) t.path('gallery', gallery, '  (every run with pictures)');
 }

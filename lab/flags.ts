@@ -87,6 +87,10 @@ export const FLAGS: readonly FlagSpec[] = [
     readme: 'lesson 9 (a command timed start to finish): also time every step with hyperfine (`apt-get install hyperfine`) and show its figures beside the table',
   },
   {
+    name: 'open', kind: 'switch', modes: RUN, help: 'open the run\'s page in the default browser when it is done (never in CI)',
+    readme: 'open the run\'s page (its compare page, lesson 9\'s timelines, else the gallery) in the default browser when the run is done: xdg-open, or open on macOS; never when CI=true',
+  },
+  {
     name: 'json', kind: 'switch', modes: MEASURE, help: 'the run record on stdout, everything else on stderr (use npm run -s)',
     readme: 'the run record on stdout, everything human on stderr: `npm run -s lesson -- 2 --json`',
   },

@@ -77,6 +77,8 @@ export interface OpenPointInput {
   /** Flags for the server's node (the allocation pass's). */
   nodeFlags?: readonly string[];
   warmupConnections: number;
+  /** Why the warm-up uses fewer connections than the rounds, when it does (the lesson's words). */
+  warmupWhy?: string;
 }
 
 /** A point whose server is up and warm, between its rounds. */
@@ -146,9 +148,11 @@ export async function warmPoint(open: OpenPoint): Promise<OpenPoint> {
   if (input.windowProfile?.includes('cpu')) await tryProfiling(open, () => startProfiling(server.port, ['cpu']));
   if (input.warmup <= 0) return open;
   try {
+    const fewer = input.warmupConnections < input.point.connections
+      ? ` (fewer than the ${input.point.connections} measured${input.warmupWhy ? `: ${input.warmupWhy}` : ''})` : '';
     await runWithProgress(input.io, input.driver, input.point.label, 'warm-up', {
       ...open.target, ...loadShared(input, open.logFile), connections: input.warmupConnections, durationSec: input.warmup,
-    });
+    }, 0, fewer);
     // Not drained here: what the warm-up left (a held lock's queue) drains while the next point
     // warms, and the first round waits for what is left.
     return open;
@@ -380,11 +384,13 @@ async function runWithProgress(
   phase: string,
   load: LoadOptions & { durationSec: number },
   rampSec = 0,
+  /** Said after the connections in the summary line, e.g. why a warm-up uses fewer. */
+  connectionsNote = '',
 ): Promise<LoadResult> {
   const bar = io.terminal.progress(label, rampSec + load.durationSec, phase);
   const result = await driver.run({ ...load, signal: io.signal, onProgress: (p) => bar.update(p.elapsedSec, p.currentRps) });
   const seconds = round(load.durationSec, 1);
-  const summary = `${phase} ${seconds} s · ${load.connections} conns · ${formatRate(result.rps)} req/s`;
+  const summary = `${phase} ${seconds} s · ${load.connections} conns${connectionsNote} · ${formatRate(result.rps)} req/s`;
   bar.done(phase === 'warm-up' ? io.terminal.paint('dim', summary) : summary);
   return result;
 }

@@ -34,6 +34,8 @@ export interface ParsedArgs extends Omit<RunOptions, 'duration' | 'warmup' | 'co
   db: DbKind | null;
   /** `--hyperfine` (a whole-process lesson). */
   hyperfine: boolean;
+  /** `--open`: the run's page in the default browser afterwards. */
+  open: boolean;
   /** The flags given on the command line, by name (a whole-process lesson refuses the load's). */
   given: readonly string[];
 }
@@ -72,6 +74,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     forget: get<boolean>('forget') ?? false,
     db: get<DbKind>('db') ?? null,
     hyperfine: get<boolean>('hyperfine') ?? false,
+    open: get<boolean>('open') ?? false,
     given: [...values.keys()],
   };
 }

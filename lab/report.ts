@@ -1,44 +1,45 @@
 // What a run prints: the header, the comparison table, the verdict, the top frames, the paths.
 import { cell, formatBytes } from '../core/format.js';
 import type { Lesson } from '../core/lesson.js';
-import { relativeToRoot } from '../core/paths.js';
 import { type RunOptions } from '../core/run-options.js';
 import { describeDriver } from './options.js';
 import type { RunRecord } from './run-record.js';
 import { type Terminal } from './terminal.js';
 
-interface Column {
+export interface Column {
   title: string;
   width: number;
   value: (variant: VariantRow) => string;
+  /** What the column is, for the legend under the table. */
+  legend: string;
 }
 
 type VariantRow = RunRecord['variants'][number];
 
-const COLUMNS: Column[] = [
-  { title: 'variant', width: 24, value: (v) => v.name },
-  { title: 'conns', width: 6, value: (v) => String(v.connections) },
-  { title: 'req/s', width: 9, value: (v) => cell(v.rps) },
-  { title: '±', width: 5, value: (v) => halfSpread(v.spread, v.rps, v.rounds.length) },
-  { title: 'p50 ms', width: 8, value: (v) => cell(v.latencyMs.p50, 0) },
-  { title: 'p99 ms', width: 8, value: (v) => cell(v.latencyMs.p99, 0) },
-  { title: 'errors', width: 7, value: (v) => String(v.errors + v.non2xx) },
-  { title: 'lock wait p99', width: 14, value: (v) => (v.lockWait ? `${cell(v.lockWait.p99Ms, 1)} ms` : '–') },
-  { title: 'max queue', width: 10, value: (v) => (v.lockWait ? String(v.lockWait.maxQueue) : '–') },
-  { title: 'cpu ms/req', width: 11, value: (v) => cell(v.cpuMsPerRequest, 3) },
-  { title: 'gc ms/req', width: 10, value: (v) => cell(v.gcMsPerRequest, 3) },
-  { title: 'alloc KB/req', width: 13, value: (v) => cell(v.allocBytesPerRequest === null ? null : v.allocBytesPerRequest / 1024, 1) },
-];
+const NAME: Column = { title: 'variant', width: 24, value: (v) => v.name, legend: '' };
+const CONNS: Column = { title: 'conns', width: 6, value: (v) => String(v.connections), legend: 'connections kept open by the load generator' };
+const RPS: Column = { title: 'req/s', width: 9, value: (v) => cell(v.rps), legend: 'completed answers per measured second, the median of the rounds' };
+const SPREAD: Column = { title: '±', width: 5, value: (v) => halfSpread(v.spread, v.rps, v.rounds.length), legend: 'half the spread of the rounds\' req/s, as % of the median' };
+const P50: Column = { title: 'p50 ms', width: 8, value: (v) => cell(v.latencyMs.p50, 0), legend: 'median latency' };
+const P99: Column = { title: 'p99 ms', width: 8, value: (v) => cell(v.latencyMs.p99, 0), legend: '99th-percentile latency' };
+const ERRORS: Column = { title: 'errors', width: 7, value: (v) => String(v.errors + v.non2xx), legend: 'failed requests and non-2xx answers' };
+const LOCK_WAIT: Column = { title: 'lock wait p99', width: 14, value: (v) => (v.lockWait ? `${cell(v.lockWait.p99Ms, 1)} ms` : '–'), legend: 'how long a request waited for the lock (99th percentile)' };
+const MAX_QUEUE: Column = { title: 'max queue', width: 10, value: (v) => (v.lockWait ? String(v.lockWait.maxQueue) : '–'), legend: 'the most requests waiting for the lock at once' };
+const CPU: Column = { title: 'cpu ms/req', width: 11, value: (v) => cell(v.cpuMsPerRequest, 3), legend: 'the server\'s CPU time per request' };
+const GC: Column = { title: 'gc ms/req', width: 10, value: (v) => cell(v.gcMsPerRequest, 3), legend: 'garbage-collection pauses per request' };
+const ALLOC: Column = { title: 'alloc KB/req', width: 13, value: (v) => cell(v.allocBytesPerRequest === null ? null : v.allocBytesPerRequest / 1024, 1), legend: 'JS heap allocated per request (V8\'s GC accounting)' };
+const RSS: Column = { title: 'rss MiB', width: 8, value: (v) => cell(v.memory?.rssMb ?? null, 0), legend: 'the server\'s peak resident memory' };
 
-/** Site lessons: bytes, memory and the lesson's work counters instead of lock waits. */
+/** Every lesson's columns: who served, how fast, how well; then what the lesson teaches. */
+const COMMON: readonly Column[] = [NAME, CONNS, RPS, SPREAD, P50, P99, ERRORS];
+
+/** Site lessons: bytes, memory and the lesson's work counters. */
 function siteColumns(counters: NonNullable<Lesson['site']>['counters']): Column[] {
-  const [name, conns, rps, spread, p50, p99, errors, , , cpu, gc, alloc] = COLUMNS as [Column, Column, Column, Column, Column, Column, Column, Column, Column, Column, Column, Column];
   return [
-    name, conns, rps, spread,
-    { title: 'MB/s', width: 7, value: (v) => cell(v.bytesPerSec / 1e6, 1) },
-    p50, p99, errors, cpu, gc, alloc,
-    { title: 'rss MiB', width: 8, value: (v) => cell(v.memory?.rssMb ?? null, 0) },
-    { title: 'buffers MiB', width: 12, value: (v) => cell(v.memory?.arrayBuffersMb ?? null, 1) },
+    NAME, CONNS, RPS, SPREAD,
+    { title: 'MB/s', width: 7, value: (v) => cell(v.bytesPerSec / 1e6, 1), legend: 'response bytes per second (autocannon: headers included)' },
+    P50, P99, ERRORS, CPU, GC, ALLOC, RSS,
+    { title: 'buffers MiB', width: 12, value: (v) => cell(v.memory?.arrayBuffersMb ?? null, 1), legend: 'peak memory in Buffers, outside the JS heap (where whole files land)' },
     ...counters.map((counter): Column => ({
       title: counter.title,
       width: Math.max(counter.title.length, 8),
@@ -46,38 +47,48 @@ function siteColumns(counters: NonNullable<Lesson['site']>['counters']): Column[
         const value = v.workPerRequest[counter.name];
         return value === undefined ? '–' : cell(value * (counter.scale ?? 1), counter.decimals);
       },
+      legend: `${counter.name} per request, counted by the server`,
     })),
   ];
 }
 
 /**
  * Lessons with a cluster: how many processes served, how much CPU they used (% of one core: a
- * cluster passes 100), how late their event loops ran, and their memory, instead of lock waits.
+ * cluster passes 100), how late their event loops ran, and their memory.
  */
 function clusterColumns(): Column[] {
-  const [name, conns, rps, spread, p50, p99, errors, , , cpu, gc, alloc] = COLUMNS as [Column, Column, Column, Column, Column, Column, Column, Column, Column, Column, Column, Column];
   return [
-    name, conns, rps, spread, p50, p99, errors,
-    { title: 'procs', width: 6, value: (v) => String(v.processes ?? 1) },
-    { title: 'cpu %', width: 6, value: (v) => cell(v.serverCpuPct, 0) },
-    { title: 'loop p99 ms', width: 12, value: (v) => cell(v.eventLoopDelayMs?.p99 ?? null, 1) },
-    cpu, gc, alloc,
-    { title: 'rss MiB', width: 8, value: (v) => cell(v.memory?.rssMb ?? null, 0) },
+    ...COMMON,
+    { title: 'procs', width: 6, value: (v) => String(v.processes ?? 1), legend: 'processes that served' },
+    { title: 'cpu %', width: 6, value: (v) => cell(v.serverCpuPct, 0), legend: 'the server\'s CPU, % of one core (all its processes)' },
+    { title: 'loop p99 ms', width: 12, value: (v) => cell(v.eventLoopDelayMs?.p99 ?? null, 1), legend: 'how late the event loop ran a timer (99th percentile, worst worker)' },
+    CPU, GC, ALLOC, RSS,
   ];
 }
 
-function columnsFor(lesson: Pick<Lesson, 'site' | 'variants'> | undefined): Column[] {
+/** The columns a lesson teaches by: its locks, its allocation, or what every lesson shows. */
+export function columnsFor(lesson: Pick<Lesson, 'site' | 'variants' | 'teaches'> | undefined): Column[] {
   if (lesson?.site) return siteColumns(lesson.site.counters);
-  return lesson?.variants.some((v) => v.cluster) ? clusterColumns() : COLUMNS;
+  if (lesson?.variants.some((v) => v.cluster)) return clusterColumns();
+  if (lesson?.teaches === 'locks') return [...COMMON, LOCK_WAIT, MAX_QUEUE, CPU];
+  if (lesson?.teaches === 'allocation') return [...COMMON, CPU, GC, ALLOC];
+  return [...COMMON, CPU];
+}
+
+/** The legend under the table: a line for each column shown, its title and what it is. */
+export function renderLegend(columns: readonly Column[]): string[] {
+  const explained = columns.filter((column) => column.legend);
+  const width = Math.max(...explained.map((column) => column.title.length));
+  return explained.map((column) => `  ${column.title.padEnd(width)}  ${column.legend}`);
 }
 
 /** The table's header and rows as cells, formatted as the terminal prints them (the compare page uses them). */
-export function tableCells(record: RunRecord, lesson?: Pick<Lesson, 'site' | 'variants'>): { header: string[]; rows: string[][] } {
+export function tableCells(record: RunRecord, lesson?: Pick<Lesson, 'site' | 'variants' | 'teaches'>): { header: string[]; rows: string[][] } {
   const columns = columnsFor(lesson);
   return { header: columns.map((c) => c.title), rows: record.variants.map((variant) => columns.map((c) => c.value(variant))) };
 }
 
-export function renderTable(record: RunRecord, lesson?: Pick<Lesson, 'site' | 'variants'>): string[] {
+export function renderTable(record: RunRecord, lesson?: Pick<Lesson, 'site' | 'variants' | 'teaches'>): string[] {
   const columns = columnsFor(lesson);
   const pad = (text: string, column: Column, index: number): string => (index === 0 ? text.padEnd(column.width) : text.padStart(column.width));
   const lines = [columns.map((column, i) => pad(column.title, column, i)).join(' ')];
@@ -140,6 +151,18 @@ export function verdictWords(record: Pick<RunRecord, 'comparison'> & { exercise?
   return verdict === 'agrees' ? '✓ agrees with theory' : '✗ disagrees with theory';
 }
 
+/**
+ * Locust keeps each response time rounded before it counts it (locust/stats.py), so its
+ * percentiles come rounded too; the lab's own figures (lock waits, CPU) are not.
+ */
+export const LOCUST_ROUNDING = 'latency under Locust is rounded by Locust as it records each response: to 1 ms under 100 ms, 10 ms under 1 s, 100 ms under 10 s (a p99 of 3,900 ms means 3,850–3,950 ms)';
+
+/** ` · speedup 96.5x`, or the lesson's own headline (lesson 5: warm and cold), or nothing. */
+export function headlineOf(comparison: Pick<RunRecord['comparison'], 'speedup' | 'headline'>): string {
+  if (comparison.headline) return ` · ${comparison.headline}`;
+  return comparison.speedup !== null ? ` · speedup ${comparison.speedup}x` : '';
+}
+
 export function printHeader(t: Terminal, lesson: Lesson, options: RunOptions, headline: string): void {
   t.line(`${t.paint('bold', `hotpath · lesson ${lesson.id} · ${lesson.title}`)}    ${t.paint('dim', `story ${lesson.story.id}: ${lesson.story.figures}`)}`);
   t.line(`${t.paint('bold', 'theory:')} ${headline}`);
@@ -151,6 +174,8 @@ export function printHeader(t: Terminal, lesson: Lesson, options: RunOptions, he
 export function printResults(t: Terminal, lesson: Lesson, record: RunRecord, recordFile: string, gallery: string | null): void {
   t.line();
   for (const line of renderTable(record, lesson)) t.line(line);
+  for (const line of renderLegend(columnsFor(lesson))) t.line(t.paint('dim', line));
+  if (record.driver === 'locust') t.line(t.paint('dim', LOCUST_ROUNDING));
   t.line();
   const { comparison } = record;
   const words = verdictWords(record);
@@ -160,7 +185,7 @@ export function printResults(t: Terminal, lesson: Lesson, record: RunRecord, rec
         : t.paint('red', words);
   const profiled = profiledFiguresNote(record);
   if (profiled) t.line(t.paint('dim', `profiles: ${profiled}`));
-  t.line(`${t.paint('bold', 'verdict')} ${mark}${comparison.speedup !== null ? ` · speedup ${comparison.speedup}x` : ''}`);
+  t.line(`${t.paint('bold', 'verdict')} ${mark}${headlineOf(comparison)}`);
   for (const note of comparison.notes) t.line(`  ${note}`);
   const frames = renderTopFrames(record);
   if (frames.length > 0) {
@@ -168,13 +193,11 @@ export function printResults(t: Terminal, lesson: Lesson, record: RunRecord, rec
     for (const line of frames) t.line(line);
   }
   t.line();
-  t.line(`${t.paint('bold', 'record')}  ${relativeToRoot(recordFile)}`);
+  t.path('record', recordFile);
   for (const variant of record.variants) {
-    for (const [name, file] of Object.entries(variant.reports)) t.line(`${t.paint('bold', name)}  ${variant.name}: ${file}`);
+    for (const [name, file] of Object.entries(variant.reports)) t.path(name, file, `  (${variant.name})`);
   }
-  if (gallery) {
-    t.line(`${t.paint('bold', 'graphs')}  ${relativeToRoot(gallery)}${record.compareFlamegraphs ? `  ·  compare: ${record.compareFlamegraphs}` : ''}`);
-    t.line(t.paint('dim', '        open in a browser (file://…), e.g. `xdg-open flamegraphs/index.html` or `open` on macOS'));
-  }
+  if (record.compareFlamegraphs) t.path('compare', record.compareFlamegraphs, '  (open it in a browser; --open does)');
+  if (gallery) t.path('gallery', gallery, '  (every run with pictures)');
 }
 

@@ -119,6 +119,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo, 
       profiler: pointProfiler,
       windowProfile: cpu && !isCeiling ? ['cpu'] : [],
       warmupConnections: lesson.load.warmupConnections?.(point.connections) ?? point.connections,
+      warmupWhy: lesson.load.warmupWhy,
       serverEnv: extras.serverEnv,
       ...pass,
     });

@@ -145,6 +145,8 @@ export interface RunRecord {
     agreesWithTheory: boolean;
     valid: boolean;
     notes: string[];
+    /** The verdict line's figure when one speedup would not tell the truth (Lesson.headline); absent: `speedup Nx`. */
+    headline?: string;
   };
   /** The gallery page that shows this run's graphs side by side, relative to the project root. */
   compareFlamegraphs: string | null;

@@ -1,6 +1,7 @@
 // Human output: colour and a live progress bar on a terminal, plain periodic lines otherwise.
 import { TIMING } from '../core/defaults.js';
 import { formatRate } from '../core/format.js';
+import { pathLines } from '../core/paths.js';
 
 export type Colour = 'bold' | 'dim' | 'green' | 'red' | 'yellow' | 'cyan';
 
@@ -40,6 +41,13 @@ export class Terminal {
     this.stream.write(`${text}\n`);
   }
 
+  /** `record   results/…/result.json`, then its file:// URL under it (clickable in most terminals). */
+  path(label: string, file: string, after = ''): void {
+    const [relative, url] = pathLines(file);
+    this.line(`${this.paint('bold', label.padEnd(9))} ${relative}${after}`);
+    this.line(`${' '.repeat(10)}${this.paint('dim', url)}`);
+  }
+
   /** A bar for `label` over `totalSec` seconds. */
   progress(label: string, totalSec: number, phase: string): ProgressLine {
     const name = label.padEnd(22);
@@ -49,7 +57,7 @@ export class Terminal {
       const draw = (elapsed: number, rps: number): void => {
         const filled = Math.min(BAR_WIDTH, Math.round((elapsed / totalSec) * BAR_WIDTH));
         const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
-        this.stream.write(`\r\u001b[2K${this.paint('cyan', '▸')} ${name} ${bar} ${Math.min(elapsed, totalSec).toFixed(0)}/${total} s ${phase}  ${formatRate(rps)} req/s`);
+        this.stream.write(`\r\u001b[2K${this.paint('cyan', '▸')} ${name} ${bar} ${wholeSeconds(elapsed, totalSec)}/${total} s ${phase}  ${formatRate(rps)} req/s`);
       };
       draw(0, 0);
       return {
@@ -57,14 +65,22 @@ export class Terminal {
         done: (summary) => this.stream.write(`\r\u001b[2K${this.paint('green', '✓')} ${name} ${summary}\n`),
       };
     }
-    let lastPrinted = -Infinity;
+    // Every driver counts the same way: whole seconds done, a line every plainProgressEverySec
+    // (autocannon reports each second, Locust's poll four times a second).
+    let lastPrinted = 0;
     return {
       update: (elapsed, rps) => {
-        if (elapsed - lastPrinted < TIMING.plainProgressEverySec) return;
-        lastPrinted = elapsed;
-        this.line(`  ${name} ${phase} ${elapsed.toFixed(0)}/${total} s  ${formatRate(rps)} req/s`);
+        const done = wholeSeconds(elapsed, totalSec);
+        if (done - lastPrinted < TIMING.plainProgressEverySec) return;
+        lastPrinted = done;
+        this.line(`  ${name} ${phase} ${done}/${total} s  ${formatRate(rps)} req/s`);
       },
       done: (summary) => this.line(`- ${name} ${summary}`),
     };
   }
+}
+
+/** Whole seconds done, at most the total: 0.25 s is 0, 1.0 s is 1, whatever the driver's tick. */
+function wholeSeconds(elapsed: number, totalSec: number): number {
+  return Math.floor(Math.min(elapsed, totalSec) + 1e-6);
 }

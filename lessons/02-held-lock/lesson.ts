@@ -41,7 +41,9 @@ export const lesson: Lesson = {
     { name: 'rwlock-early-release', summary: 'read lock, released before the DB call (the story\'s fix)', create: rwlockEarlyRelease },
   ],
   // Warm up with few connections: 100 connections queued on a held lock take 100 × dbMs to drain.
-  load: { connections: 100, duration: 8, warmup: 2, warmupConnections: (connections) => Math.min(connections, 10) },
+  load: { connections: 100, duration: 8, warmup: 2, warmupConnections: (connections) => Math.min(connections, 10),
+    warmupWhy: 'they warm the code alike, and a held lock would queue all of them' },
+  teaches: 'locks',
   profile: 'none',
   measureCeiling: true,
   equivalentAnswers: true,

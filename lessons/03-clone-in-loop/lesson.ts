@@ -49,6 +49,7 @@ export const lesson: Lesson = {
   ],
   // CPU-bound on one event loop: more connections only queue; one shows the per-request cost.
   load: { connections: 1, duration: 8, warmup: 2 },
+  teaches: 'allocation',
   profile: 'both',
   measureCeiling: false,
   equivalentAnswers: true,

@@ -107,6 +107,13 @@ export const lesson: Lesson = {
     // A 1 MB file read and hashed per queued connection, at a pessimistic 50 MB/s.
     worstLatencyMs: connections * 20,
   }),
+  // One speedup would say 0.9x or 1x: the win is warm (304s), and cold is a tie, as theory says.
+  headline: (points) => {
+    const rps = (label: string): number | null => points.find((p) => p.label === label)?.rps ?? null;
+    const ratio = (a: number | null, b: number | null): string => (a !== null && b !== null && b > 0 ? `${(a / b).toFixed(2)}x` : '–');
+    const cold = ratio(rps(FAST), rps(SLOW));
+    return `warm ${ratio(rps(FAST + WARM), rps(SLOW + WARM))} (the win: 304s) · cold ${cold} (${cold !== '–' && Number.parseFloat(cold) <= COLD_BAND[1] ? 'no win, as theory says' : 'theory expects about a tie'}) — ${FAST} over ${SLOW}`;
+  },
   verdict: ({ points }): Verdict => {
     const find = (label: string): MeasuredPoint | undefined => points.find((p) => p.label === label);
     const slow = find(SLOW);

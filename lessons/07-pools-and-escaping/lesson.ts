@@ -55,6 +55,7 @@ export const lesson: Lesson = {
     { name: 'pooled-one-pass', summary: 'a pooled page and one-pass escaping (the story\'s two ideas)', create: pooledOnePass },
   ],
   load: { connections: 10, duration: 8, warmup: 2 },
+  teaches: 'allocation',
   profile: 'alloc',
   measureCeiling: false,
   equivalentAnswers: true,

@@ -44,6 +44,7 @@ export const lesson: Lesson = {
     { name: 'prepared-once', summary: 'one connection, a precompiled template, one-pass escaping (escape-html)', serve: preparedOnce },
   ],
   load: { connections: 16, duration: 9, warmup: 2 },
+  teaches: 'allocation',
   profile: 'cpu',
   measureCeiling: false,
   equivalentAnswers: true,

@@ -25,6 +25,8 @@ describe('lesson 9: a code generator timed start to finish', { timeout: 180_000 
   it('--quick --json: five steps, one crate, each step doing its job, traces to open', async () => {
     const run = await runCli(['9', '--quick', '--json']);
     expect(run.stderr).toMatch(/all 5 steps generate the same 54 files, byte for byte/);
+    // Paths are printed short, then as a file:// URL a terminal can open with a click.
+    expect(run.stderr).toMatch(/^record +.*results\/lesson-09\/.*\/result\.json\n {10}file:\/\/\/.*\/result\.json$/m);
     // Timing may be noise-sized on a busy machine (exit 4); never a disagreement or a failure.
     expect([0, 4], run.stderr).toContain(run.code);
     const record = JSON.parse(run.stdout) as CommandRunRecord;

@@ -16,6 +16,7 @@ import { findLocust } from '../../loadtests/locust-install.js';
 import { createApp } from '../../server/app.js';
 import { listen } from '../helpers/listen.js';
 import { leftovers, locustLauncherPids, removeTestHomes, runCli, startCli, waitFor } from '../helpers/run-cli.js';
+import { LOCUST_ROUNDING } from '../../lab/report.js';
 
 /** A port that was free a moment ago. */
 async function freePort(): Promise<number> {
@@ -42,6 +43,8 @@ describe.skipIf(!haveLocust && process.env.CI !== 'true')('--driver locust, end 
     const run = await runCli(['2', '--quick', '--json', '--driver', 'locust']);
     const record = JSON.parse(run.stdout) as RunRecord;
     expect(record.driver).toBe('locust');
+    // Locust's rounded latencies are said to be rounded, under the table.
+    expect(run.stderr).toContain(LOCUST_ROUNDING);
     const held = record.variants.find((v) => v.name === 'held-mutex')!;
     expect(held.rps / 20).toBeGreaterThan(0.75);
     expect(held.rps / 20).toBeLessThan(1.25);
