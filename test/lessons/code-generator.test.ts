@@ -23,6 +23,7 @@ import type { StepFigures } from '../../core/command-lesson.js';
 import { overallOutcome } from '../../core/checks.js';
 import { outputDigest } from '../../lab/output-digest.js';
 import { wallStats } from '../../lab/wall-stats.js';
+import { judgeExercise } from '../../lab/command-exercise.js';
 
 const dirs: string[] = [];
 const tempDir = (): string => {
@@ -199,5 +200,22 @@ describe('wallStats', () => {
   it('is hyperfine\'s summary: mean ± sample standard deviation, min, median, max', () => {
     expect(wallStats([1, 2, 3, 4])).toEqual({ mean: 2.5, stdev: 1.3, min: 1, median: 2.5, max: 4 });
     expect(wallStats([5])).toEqual({ mean: 5, stdev: 0, min: 5, median: 5, max: 5 });
+  });
+});
+
+describe('lesson 9 exercise verdict', () => {
+  const spec = lesson.exercise!;
+  const step = (name: string, runsMs: number[], rebuilt: number): StepFigures => ({ name, runsMs, wallMs: wallStats(runsMs), counters: { filesRebuilt: rebuilt }, peakRssMiB: 90 });
+  const judge = (mine: number[], rebuilt = 0) => overallOutcome(judgeExercise(spec, [step('lazy-items', [780, 760], 27), step('skip-unchanged', [650, 670], 0), step('exercise', mine, rebuilt)]).checks);
+
+  it('passes a clear win with nothing rebuilt, and fails one that still rebuilds', () => {
+    expect(judge([610, 630])).toBe('agrees');
+    expect(judge([610, 630], 27)).toBe('disagrees');
+  });
+  it('calls a ratio just under the threshold, within the noise, inconclusive (a quick check read 1.095x once)', () => {
+    expect(judge([698, 712])).toBe('inconclusive');
+  });
+  it('fails a ratio under the threshold beyond the noise', () => {
+    expect(judge([768, 772])).not.toBe('agrees');
   });
 });
