@@ -134,6 +134,11 @@ export const WRK = {
   /** wrk starts in milliseconds; this long without its window line means it did not start. */
   startupAllowanceSec: 10,
   /**
+   * wrk's own -d: this long past the window's end. The runner stops it earlier with SIGINT; -d
+   * bounds a wrk whose runner was killed, since wrk cannot watch its parent as servers do.
+   */
+  backstopSlackSec: 2,
+  /**
    * wrk stops at its next 100 ms tick after SIGINT and then prints its result; this long after
    * the window closed it is killed and the round fails.
    */

@@ -68,9 +68,9 @@ async function runWrkProcess(
   log: NodeJS.WritableStream | null,
 ): Promise<LoadResult> {
   const rampSec = options.rampSec ?? 0;
-  // wrk's -d is whole seconds: a backstop only. The window's end is the script's, and SIGINT
-  // stops wrk right after it.
-  const backstopSec = Math.ceil(rampSec + options.durationSec + WRK.startupAllowanceSec);
+  // wrk's -d is whole seconds: a backstop only (it counts from after the script fixed the window).
+  // The window's end is the script's, and SIGINT stops wrk right after it.
+  const backstopSec = Math.ceil(rampSec + options.durationSec) + WRK.backstopSlackSec;
   const args = ['-t', String(WRK.threads), '-c', String(options.connections), '-d', `${backstopSec}s`,
     '--timeout', `${Math.max(1, Math.ceil(options.timeoutSec))}s`, '-s', WRK_SCRIPT, `http://${target.host}/`];
   const env: NodeJS.ProcessEnv = {

@@ -26,8 +26,9 @@ describe.skipIf(wrkOnPath() === null && process.env.CI !== 'true')('--driver wrk
     expect(held.rps / 20).toBeGreaterThan(0.75);
     expect(held.rps / 20).toBeLessThan(1.25);
     for (const early of record.variants.slice(1)) expect(early.rps / held.rps).toBeGreaterThanOrEqual(10);
-    // wrk's own CPU, read from /proc like Locust's, and judged by the same limit.
-    for (const variant of record.variants) expect(variant.generatorCpuPct).toBeGreaterThan(0);
+    // wrk's own CPU, read from /proc like Locust's (in 10 ms ticks: at 20 req/s a round may read 0),
+    // and judged by the same limit.
+    expect(Math.max(...record.variants.map((v) => v.generatorCpuPct))).toBeGreaterThan(0);
     expect(record.comparison.notes.join('\n')).toMatch(/load generator \(wrk\)/);
     expect(await leftovers(run.stderr)).toEqual({ alive: [], bound: [] });
     expect(wrkPids(run.home)).toEqual([]);

@@ -8,6 +8,7 @@ import { judgeValidity } from '../../lab/build-record.js';
 import type { VariantRecord } from '../../lab/run-record.js';
 import type { LoadResult } from '../../loadtests/load-driver.js';
 import { requestsFileText, wrkDriver } from '../../loadtests/wrk-driver.js';
+import { parseWrkReport, wrkReportToResult, WRK_RESULT_PREFIX, type WrkReport } from '../../loadtests/wrk-result.js';
 import { findWrk, WRK_INSTALL_HINT, wrkOnPath } from '../../loadtests/wrk-install.js';
 import { listen, type Listening } from '../helpers/listen.js';
 
@@ -166,6 +167,26 @@ describe('wrk driver, without load', () => {
     expect(requestsFileText([{ path: '/a', headers: { 'if-none-match': '"v1"' } }, { path: '/b' }])).toBe('/a\tif-none-match: "v1"\n/b\n');
     expect(() => requestsFileText([{ path: '/a\n/b' }])).toThrow(/tab or line break/);
     expect(() => requestsFileText([{ path: '/a', headers: { x: 'a\tb' } }])).toThrow(/header value/);
+  });
+
+  it('reads the script\'s result line; none, or a broken one, is said plainly', () => {
+    const report: WrkReport = {
+      responses: 120, ok: 100, notOk: 20, okBytes: 1_000_000, sent: 124, received: 122, stalled: 2,
+      windowStartMs: 1000, windowEndMs: 3000, finishedMs: 3100,
+      wrk: { requests: 122, bytes: 1_100_000, durationUs: 2_600_000 },
+      errors: { connect: 1, read: 0, write: 0, status: 0, timeout: 3 },
+      latencyUs: { min: 90, p50: 1500, p90: 2500, p99: 9000, max: 12345, mean: 1700, stdev: 800 },
+    };
+    const stdout = `Running 3s test @ http://127.0.0.1:1/\n  1 threads and 4 connections\n${WRK_RESULT_PREFIX}${JSON.stringify(report)}\n`;
+    expect(parseWrkReport(stdout)).toEqual(report);
+    const result = wrkReportToResult(report, { durationSec: 2, rampSec: 0.5 }, { cpuPct: 12 });
+    expect(result).toMatchObject({ driver: 'wrk', requests: 120, ok: 100, non2xx: 20, rps: 50, bytesPerSec: 500_000, rampSec: 0.5, generatorCpuPct: 12 });
+    expect(result.timeouts).toBe(5); // late answers (wrk's) and unanswered requests (the script's)
+    expect(result.errors).toBe(6); // and the connect error
+    expect(result.latencyMs).toEqual({ p50: 1.5, p90: 2.5, p99: 9, max: 12.345 }); // µs at full precision, in ms
+    expect(parseWrkReport('Running 3s test\nunable to connect to 127.0.0.1:1 Connection refused\n')).toBeNull();
+    expect(() => parseWrkReport(`${WRK_RESULT_PREFIX}{"responses":1\n`)).toThrow(/not JSON/);
+    expect(() => parseWrkReport(`${WRK_RESULT_PREFIX}{"responses":1}\n`)).toThrow(/lacks a field/);
   });
 
   it('without wrk on PATH: a usage error with the apt-get line', () => {
