@@ -71,8 +71,8 @@ export const lesson: Lesson = {
       { name: 'filesOpened', title: 'opens/req', decimals: 2 },
     ],
   },
-  // One connection, as the story's 1-vCPU test: with more, the load generator's byte rate (about
-  // 80 MB/s per core here), not the server, sets the cold numbers.
+  // With autocannon, one connection, as the story's 1-vCPU test: with more, its byte rate (about
+  // 30 MB/s for three quarters of a core here), not the server, sets the cold numbers.
   // Six points in 3 rounds each, under 0x: 6 s and a 1 s warm-up per point keep the default run
   // within its 90 s (8 s and 2 s took 92 s here).
   // With wrk (picked when installed), two connections: one file is read in the thread pool while
