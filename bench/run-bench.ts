@@ -36,7 +36,7 @@ import { runCommandLesson } from '../lab/run-command-lesson.js';
 import { autocannonDriver } from '../loadtests/autocannon-driver.js';
 import type { LoadDriver } from '../loadtests/load-driver.js';
 import { createLocustDriver } from '../loadtests/locust-driver.js';
-import { findLocust } from '../loadtests/locust-install.js';
+import { locustInstalled } from '../loadtests/locust-install.js';
 import { wrkDriver } from '../loadtests/wrk-driver.js';
 import { wrkOnPath } from '../loadtests/wrk-install.js';
 import { prepareSite } from '../lab/site-setup.js';
@@ -218,9 +218,7 @@ async function profilerCosts(): Promise<void> {
 }
 
 async function locustReach(): Promise<void> {
-  try {
-    findLocust();
-  } catch {
+  if (!locustInstalled()) {
     say('load generators: Locust is not installed (apt-get install python3-locust), so this section is skipped');
     return;
   }
@@ -254,16 +252,9 @@ const DRIVER_REPS_MAX = 3;
  */
 async function driverReach(): Promise<void> {
   const driverReps = Math.min(reps, DRIVER_REPS_MAX);
-  const locustInstalled = (() => {
-    try {
-      findLocust();
-      return true;
-    } catch {
-      return false;
-    }
-  })();
+  const haveLocust = locustInstalled();
   if (wrkOnPath() === null) say('load drivers: wrk is not installed (apt-get install -y wrk): its column is skipped');
-  if (!locustInstalled) say('load drivers: Locust is not installed (apt-get install python3-locust): its column is skipped');
+  if (!haveLocust) say('load drivers: Locust is not installed (apt-get install python3-locust): its column is skipped');
   const site = await prepareSite(lessonById(5), { params: {}, runDir: scratch, verbose: false }, io);
   const endpoints = [
     { lessonId: 1, variant: 'trivial', route: '/lessons/1/trivial', connections: 100, serverArgs: [] as string[], locustfile: 'lesson_01_measure_first.py', what: 'trivial route' },
@@ -273,7 +264,7 @@ async function driverReach(): Promise<void> {
   for (const endpoint of endpoints) {
     const settings: Record<string, Setting> = { autocannon: { profiler: null } };
     if (wrkOnPath() !== null) settings.wrk = { profiler: null, driver: wrkDriver };
-    if (locustInstalled) settings['locust (FastHttpUser)'] = { profiler: null, driver: createLocustDriver({ locustfile: endpoint.locustfile, workers: 0, userModel: 'fast' }) };
+    if (haveLocust) settings['locust (FastHttpUser)'] = { profiler: null, driver: createLocustDriver({ locustfile: endpoint.locustfile, workers: 0, userModel: 'fast' }) };
     const runs = await interleaved(endpoint.lessonId, endpoint.variant, endpoint.route, endpoint.connections, settings, driverReps, endpoint.serverArgs);
     say(`  ${endpoint.what} (${endpoint.variant}, ${endpoint.connections} connections):`);
     for (const [name, measured] of Object.entries(runs)) {
