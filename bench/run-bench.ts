@@ -10,6 +10,7 @@
 //   8. wall time of real lesson runs against the time budgets (`--only time`)
 //   9. 1000 connections opened at once against Node's default accept backlog and the lab's (`--only backlog`)
 //  10. lesson 9: each step against itself (A/A), what the verdict's noise rule makes of it (`--only codegen`)
+//  11. the three load drivers side by side on a trivial route and a 1 MB file (`--only drivers`)
 // Records go to a temp HOTPATH_HOME unless one is set, so the learner's gallery stays theirs.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
@@ -35,14 +36,17 @@ import { runCommandLesson } from '../lab/run-command-lesson.js';
 import { autocannonDriver } from '../loadtests/autocannon-driver.js';
 import type { LoadDriver } from '../loadtests/load-driver.js';
 import { createLocustDriver } from '../loadtests/locust-driver.js';
-import { findLocust } from '../loadtests/locust-install.js';
+import { locustInstalled } from '../loadtests/locust-install.js';
+import { wrkDriver } from '../loadtests/wrk-driver.js';
+import { wrkOnPath } from '../loadtests/wrk-install.js';
+import { prepareSite } from '../lab/site-setup.js';
 import type { ProfileKind } from '../server/window-profiler.js';
 
 const codeGenerator = commandLessons.find((lesson) => lesson.id === 9)!;
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' }, lessons: { type: 'string' } } });
 /** `--lessons 1,3`: the lessons the aa and time sections run (default all). */
 const lessonFilter = values.lessons?.split(',').map(Number) ?? null;
-const SECTIONS = ['theory', 'clone', 'metrics', 'profilers', 'locust', 'site', 'aa', 'time', 'backlog', 'codegen'] as const;
+const SECTIONS = ['theory', 'clone', 'metrics', 'profilers', 'locust', 'site', 'aa', 'time', 'backlog', 'codegen', 'drivers'] as const;
 const only = values.only?.split(',') ?? [...SECTIONS];
 const unknownSection = only.find((name) => !(SECTIONS as readonly string[]).includes(name));
 if (unknownSection) {
@@ -121,6 +125,7 @@ async function cloneRatio(): Promise<void> {
 
 interface Measured {
   rps: number;
+  bytesPerSec: number;
   cpuMsPerRequest: number | null;
   generatorCpuPct: number;
   valid: boolean;
@@ -143,6 +148,7 @@ async function interleaved(
   connections: number,
   settings: Record<string, Setting>,
   repetitions = reps,
+  serverArgs: readonly string[] = [],
 ): Promise<Record<string, Measured[]>> {
   const runs: Record<string, Measured[]> = Object.fromEntries(Object.keys(settings).map((name) => [name, []]));
   for (let rep = 0; rep < repetitions; rep += 1) {
@@ -151,10 +157,10 @@ async function interleaved(
         lessonId, warmup: 1, clinic: null, verbose: false, serverEnv: setting.env, io,
         driver: setting.driver ?? autocannonDriver, runDir: mkdtempSync(path.join(scratch, 'run-')), timeoutSec: TIMING.minRequestTimeoutSec,
         point: { label: `${variant}-${safeFileName(name)}`, variant, connections }, pathWithQuery, profiler: setting.profiler,
-        windowProfile: setting.windowProfile, nodeFlags: setting.nodeFlags,
+        windowProfile: setting.windowProfile, nodeFlags: setting.nodeFlags, serverArgs,
         warmupConnections: connections,
       });
-      runs[name]!.push({ rps: result.record.rps, cpuMsPerRequest: result.record.cpuMsPerRequest, generatorCpuPct: result.record.generatorCpuPct, valid: result.record.errors + result.record.non2xx === 0 });
+      runs[name]!.push({ rps: result.record.rps, bytesPerSec: result.record.bytesPerSec, cpuMsPerRequest: result.record.cpuMsPerRequest, generatorCpuPct: result.record.generatorCpuPct, valid: result.record.errors + result.record.non2xx === 0 });
     }
   }
   return runs;
@@ -212,9 +218,7 @@ async function profilerCosts(): Promise<void> {
 }
 
 async function locustReach(): Promise<void> {
-  try {
-    findLocust();
-  } catch {
+  if (!locustInstalled()) {
     say('load generators: Locust is not installed (apt-get install python3-locust), so this section is skipped');
     return;
   }
@@ -235,6 +239,41 @@ async function locustReach(): Promise<void> {
     const runs = await interleaved(lessonId, variant, route, 100, settings, 1);
     const cells = Object.entries(runs).map(([name, [run]]) => `${name} ${f1(run!.rps)} req/s (${Math.round(run!.generatorCpuPct)}% cpu${run!.valid ? '' : ', errors'})`);
     say(`  ${variant.padEnd(21)} ${cells.join(' · ')}`);
+  }
+}
+
+/** Driver comparisons: Locust's start-up makes each of its runs slow. */
+const DRIVER_REPS_MAX = 3;
+
+/**
+ * The three drivers on the same servers, interleaved: lesson 1's trivial route at 100 connections
+ * (tiny answers: the server sets the rate) and a 1 MB photo from lesson 5's express.static at 4
+ * (bytes: autocannon and Locust read them slower than the server sends them).
+ */
+async function driverReach(): Promise<void> {
+  const driverReps = Math.min(reps, DRIVER_REPS_MAX);
+  const haveLocust = locustInstalled();
+  if (wrkOnPath() === null) say('load drivers: wrk is not installed (apt-get install -y wrk): its column is skipped');
+  if (!haveLocust) say('load drivers: Locust is not installed (apt-get install python3-locust): its column is skipped');
+  const site = await prepareSite(lessonById(5), { params: {}, runDir: scratch, verbose: false }, io);
+  const endpoints = [
+    { lessonId: 1, variant: 'trivial', route: '/lessons/1/trivial', connections: 100, serverArgs: [] as string[], locustfile: 'lesson_01_measure_first.py', what: 'trivial route' },
+    { lessonId: 5, variant: 'express-static', route: '/lessons/5/express-static/img/photo-01.jpg', connections: 4, serverArgs: site.serverArgs, locustfile: 'lesson_05_whole_files.py', what: '1 MB file' },
+  ];
+  say(`load drivers side by side (${seconds} s a run, ${driverReps} interleaved runs each, medians; generator CPU in % of one core, its busiest process):`);
+  for (const endpoint of endpoints) {
+    const settings: Record<string, Setting> = { autocannon: { profiler: null } };
+    if (wrkOnPath() !== null) settings.wrk = { profiler: null, driver: wrkDriver };
+    if (haveLocust) settings['locust (FastHttpUser)'] = { profiler: null, driver: createLocustDriver({ locustfile: endpoint.locustfile, workers: 0, userModel: 'fast' }) };
+    const runs = await interleaved(endpoint.lessonId, endpoint.variant, endpoint.route, endpoint.connections, settings, driverReps, endpoint.serverArgs);
+    say(`  ${endpoint.what} (${endpoint.variant}, ${endpoint.connections} connections):`);
+    for (const [name, measured] of Object.entries(runs)) {
+      const rps = measured.map((run) => run.rps);
+      const mb = measured.map((run) => run.bytesPerSec / 1e6);
+      const cpu = measured.map((run) => run.generatorCpuPct);
+      const failed = measured.filter((run) => !run.valid).length;
+      say(`    ${name.padEnd(22)} ${f1(median(rps)).padStart(8)} req/s (${spread(rps, 0)}) ${f1(median(mb)).padStart(7)} MB/s (${spread(mb, 0)})  generator ${Math.round(median(cpu))}% (${spread(cpu, 0)})${failed ? ` · ${failed} runs with errors` : ''}`);
+    }
   }
 }
 
@@ -281,7 +320,8 @@ const AA_POINTS: Record<number, PlannedPoint> = {
   2: { label: 'rwlock-early-release', variant: 'rwlock-early-release', connections: 100 },
   3: { label: 'clone-every-round', variant: 'clone-every-round', connections: 1 },
   4: { label: 'fetch-per-request', variant: 'fetch-per-request', connections: 4 },
-  5: { label: 'readfile-sha1', variant: 'readfile-sha1', connections: 1 },
+  // At the connections wrk runs it with (lesson 5 picks wrk when installed).
+  5: { label: 'readfile-sha1', variant: 'readfile-sha1', connections: lessonById(5).load.preferredDriver?.connections ?? 1 },
 };
 
 async function aaSpreads(): Promise<void> {
@@ -415,7 +455,7 @@ const started = Date.now();
 say(`hotpath bench · ${os.availableParallelism()} cpus · node ${process.version} · ${quick ? 'quick' : 'default'} durations · ${reps} repetitions`);
 say();
 const sections: Record<(typeof SECTIONS)[number], () => Promise<void>> = {
-  theory: theoryFigures, clone: cloneRatio, metrics: metricsCost, profilers: profilerCosts, locust: locustReach, site: siteRatios, aa: aaSpreads, time: timeBudgets,
+  theory: theoryFigures, clone: cloneRatio, metrics: metricsCost, profilers: profilerCosts, locust: locustReach, site: siteRatios, aa: aaSpreads, time: timeBudgets, drivers: driverReach,
   backlog: backlogEffect, codegen: codegenAa,
 };
 const cleanUp = async (): Promise<void> => {

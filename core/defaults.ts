@@ -123,6 +123,32 @@ export const LOCUST = {
   masterPortTries: 3,
 } as const;
 
+/** wrk, driven as a child process with loadtests/wrk/hotpath.lua. */
+export const WRK = {
+  /**
+   * wrk's threads (`-t`). One event loop drives a thousand connections, and on this 2-core machine
+   * a second thread would take the core the server needs; one thread is also one process whose
+   * CPU the generator check reads (at most 100% of a core).
+   */
+  threads: 1,
+  /** wrk starts in milliseconds; this long without its window line means it did not start. */
+  startupAllowanceSec: 10,
+  /**
+   * wrk's own -d: this long past the window's end. The runner stops it earlier with SIGINT; -d
+   * bounds a wrk whose runner was killed, since wrk cannot watch its parent as servers do.
+   */
+  backstopSlackSec: 2,
+  /**
+   * wrk stops at its next 100 ms tick after SIGINT and then prints its result; this long after
+   * the window closed it is killed and the round fails.
+   */
+  stopGraceMs: 3_000,
+  /** SIGINT is repeated this often until wrk exits (see the driver's stop()). */
+  signalEveryMs: 100,
+  /** SIGINT lands after the window closes by this much, so every answer inside it is counted. */
+  stopAfterWindowMs: 20,
+} as const;
+
 /** Output of child processes kept in memory (the rest is in their log files). */
 export const CHILD_OUTPUT = {
   /** Characters of a child's output kept for error messages. */

@@ -109,6 +109,14 @@ export interface LoadProfile {
   warmupConnections?: (connections: number) => number;
   /** Why, in a few words, printed on the warm-up line (e.g. a held lock would queue them all). */
   warmupWhy?: string;
+  /**
+   * A byte-heavy lesson's driver: used when it is installed and no `--driver` is given, so that
+   * the server, not the load generator, sets the MB/s. Without it the run falls back to
+   * autocannon and says it may be the bottleneck. `why` is the lesson's reason, in a few words;
+   * `connections`, when set, replaces `connections` whenever this driver runs the lesson (a faster
+   * generator can keep more requests in flight without becoming the bottleneck).
+   */
+  preferredDriver?: { driver: 'wrk'; why: string; connections?: number };
 }
 
 /**

@@ -2,7 +2,7 @@
 // lesson's defaults: the input of runLesson().
 import type { Params } from './params.js';
 
-export const DRIVERS = ['autocannon', 'locust'] as const;
+export const DRIVERS = ['autocannon', 'locust', 'wrk'] as const;
 export type DriverName = (typeof DRIVERS)[number];
 
 /** Locust's user models: `fast` (FastHttpUser, no think time) or `story` (HttpUser, 0.5 s). */
@@ -38,6 +38,11 @@ export interface RunOptions {
   connections: number;
   params: Params;
   driver: DriverName;
+  /**
+   * How the driver was chosen: `--driver`, the default, the lesson's preferred driver, or the
+   * fallback when that one is not installed; `why` says it in words for the header (null: nothing to say).
+   */
+  driverChoice: { by: 'flag' | 'default' | 'lesson' | 'fallback'; why: string | null };
   /** What to profile: the lesson's default unless `--profile` (or `--no-flamegraph`, none) says. */
   profile: ProfileChoice;
   /** Whether `profile` is the lesson's default (`lesson`) or was asked for (`flag`). */

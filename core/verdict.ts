@@ -34,7 +34,7 @@ export interface RoundFigures {
    */
   allocBytesPerRequest: number | null;
   lockWait: { acquisitions: number; p99Ms: number; maxQueue: number } | null;
-  /** Response bytes per second (autocannon: headers included; Locust: bodies only). */
+  /** Response bytes per second (autocannon: headers included; wrk and Locust: bodies only). */
   bytesPerSec: number;
   /**
    * The server's work counters over the measured window divided by the responses the server

@@ -62,7 +62,7 @@ export function buildRecord(input: BuildRecordInput): RunRecord {
     driver: options.driver,
     machine: { cpus: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}` },
     options: {
-      duration: options.duration, warmup: options.warmup, connections: options.connections, quick: options.quick, driver: options.driver,
+      duration: options.duration, warmup: options.warmup, connections: options.connections, quick: options.quick, driver: options.driver, driverChosenBy: options.driverChoice.by,
       profile: options.profile, flamegraph: profilesCpu(options.profile), clinic: options.clinic, locustWorkers: options.locustWorkers,
       locustUser: options.driver === 'locust' ? options.locustUser : null, rounds: options.rounds,
     },

@@ -69,7 +69,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'clinic', kind: 'choice', value: '<tool>', choices: CLINIC_TOOLS, modes: RUN, help: 'run each server under a clinic tool',
     readme: 'run each server under that clinic tool instead of 0x and link its HTML report',
   },
-  { name: 'driver', kind: 'choice', value: '<name>', choices: DRIVERS, modes: MEASURE, help: 'the load generator; autocannon is built in and the default' },
+  { name: 'driver', kind: 'choice', value: '<name>', choices: DRIVERS, modes: MEASURE, help: 'the load generator: autocannon is built in and the default; lesson 5 picks wrk when it is installed' },
   {
     name: 'locust-workers', kind: 'integer', value: '<n>', range: LIMITS.locustWorkers, modes: MEASURE, requires: { flag: 'driver', value: 'locust' },
     help: 'a Locust master and n workers on 127.0.0.1; 0 is one standalone process',

@@ -31,7 +31,10 @@ export function usage(lessons: ReadonlyArray<Lesson | CommandLesson>, lesson?: L
     for (const spec of lesson.params) lines.push(`  --param ${spec.name}=<n>   ${spec.description}; default ${spec.default}, ${describeRange(spec)}`);
     for (const step of lesson.steps) lines.push(`  step ${step.label} ${step.name}: ${step.summary}`);
   } else if (lesson) {
-    lines.push(`lesson ${lesson.id}: ${lesson.title} (default ${lesson.load.connections} connection${lesson.load.connections === 1 ? '' : 's'}, ${lesson.load.duration} s measured, ${lesson.load.warmup} s warm-up, --profile ${lesson.profile})`);
+    const conns = (n: number): string => `${n} connection${n === 1 ? '' : 's'}`;
+    const preferred = lesson.load.preferredDriver;
+    const driver = preferred ? `, driver ${preferred.driver} when installed${preferred.connections !== undefined ? ` (${conns(preferred.connections)})` : ''}, else autocannon` : '';
+    lines.push(`lesson ${lesson.id}: ${lesson.title} (default ${conns(lesson.load.connections)}${driver}, ${lesson.load.duration} s measured, ${lesson.load.warmup} s warm-up, --profile ${lesson.profile})`);
     for (const spec of lesson.params) lines.push(`  --param ${spec.name}=<n>   ${spec.description}; default ${spec.default}, ${describeRange(spec)}`);
     for (const variant of lesson.variants) lines.push(`  variant ${variant.name}: ${variant.summary}`);
     if (lesson.exercise) {

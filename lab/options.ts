@@ -1,15 +1,18 @@
 // The runner's flags as typed values: parsed and validated once at the edge (the table in
 // flags.ts), then resolved against a lesson's defaults.
-import { QUICK, RUN_DEFAULTS } from '../core/defaults.js';
+import { QUICK, RUN_DEFAULTS, WRK } from '../core/defaults.js';
 import { HotpathError } from '../core/errors.js';
 import { resolveProfile, type Lesson } from '../core/lesson.js';
 import { ParamError, parseParamPairs, parseParams, type Params } from '../core/params.js';
 import type { ClinicTool, DbKind, DriverName, LocustUser, ProfileChoice, RunOptions } from '../core/run-options.js';
+import { wrkOnPath } from '../loadtests/wrk-install.js';
 import { parseFlags } from './flags.js';
 
 /** Flags as typed, before a lesson is known: the run's switches, and what the lesson resolves. */
-export interface ParsedArgs extends Omit<RunOptions, 'duration' | 'warmup' | 'connections' | 'rounds' | 'params' | 'profile' | 'profileFrom'> {
+export interface ParsedArgs extends Omit<RunOptions, 'duration' | 'warmup' | 'connections' | 'rounds' | 'params' | 'profile' | 'profileFrom' | 'driver' | 'driverChoice'> {
   help: boolean;
+  /** `--driver`; null: the lesson's choice (resolveDriver). */
+  driver: DriverName | null;
   lessonArg: string | undefined;
   /** Unset: the lesson's default (or --quick's). */
   duration?: number;
@@ -58,7 +61,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     warmup: get<number>('warmup'),
     connections: get<number>('connections'),
     rounds: get<number>('rounds'),
-    driver: get<DriverName>('driver') ?? RUN_DEFAULTS.driver,
+    driver: get<DriverName>('driver') ?? null,
     locustWorkers: get<number>('locust-workers') ?? RUN_DEFAULTS.locustWorkers,
     locustUser: get<LocustUser>('locust-user') ?? RUN_DEFAULTS.locustUser,
     profile,
@@ -92,12 +95,14 @@ export function resolveParams(args: Pick<ParsedArgs, 'rawParams'>, lesson: Pick<
 export function resolveRunOptions(args: ParsedArgs, lesson: Lesson): RunOptions {
   refuseProfilingClusters(args, lesson);
   if (args.hyperfine) throw new HotpathError('E_USAGE', `\`--hyperfine\` times a command (lesson 9); lesson ${lesson.id} measures a server under load`);
+  const driver = resolveDriver(args.driver, lesson, wrkOnPath() !== null);
+  const preferred = lesson.load.preferredDriver;
   return {
     duration: args.duration ?? (args.quick ? QUICK.duration : lesson.load.duration),
     warmup: args.warmup ?? (args.quick ? QUICK.warmup : lesson.load.warmup),
-    connections: args.connections ?? lesson.load.connections,
+    connections: args.connections ?? (preferred?.connections !== undefined && driver.driver === preferred.driver ? preferred.connections : lesson.load.connections),
     rounds: args.rounds ?? (args.quick ? QUICK.rounds : lesson.load.rounds ?? RUN_DEFAULTS.rounds),
-    driver: args.driver,
+    ...driver,
     // A clinic tool runs the server under its own profiler: no second one beside it.
     profile: args.clinic === null ? resolveProfile(lesson, args.profile, args.quick) : 'none',
     profileFrom: args.profile === null ? 'lesson' : 'flag',
@@ -109,6 +114,21 @@ export function resolveRunOptions(args: ParsedArgs, lesson: Lesson): RunOptions 
     locustUser: args.locustUser,
     params: resolveParams(args, lesson),
     db: resolveDb(args, lesson),
+  };
+}
+
+/**
+ * The load driver: `--driver` when given; else the lesson's preferred one (wrk for byte-heavy
+ * lessons) when it is installed; else autocannon, saying what the lesson would rather use.
+ */
+export function resolveDriver(asked: DriverName | null, lesson: Pick<Lesson, 'id' | 'load'>, wrkInstalled: boolean): Pick<RunOptions, 'driver' | 'driverChoice'> {
+  if (asked !== null) return { driver: asked, driverChoice: { by: 'flag', why: null } };
+  const preferred = lesson.load.preferredDriver;
+  if (!preferred) return { driver: RUN_DEFAULTS.driver, driverChoice: { by: 'default', why: null } };
+  if (wrkInstalled) return { driver: preferred.driver, driverChoice: { by: 'lesson', why: `lesson ${lesson.id} uses it when installed: ${preferred.why}` } };
+  return {
+    driver: RUN_DEFAULTS.driver,
+    driverChoice: { by: 'fallback', why: `${preferred.driver} is not installed (\`apt-get install -y ${preferred.driver}\`): autocannon may be the bottleneck here, as ${preferred.why}` },
   };
 }
 
@@ -136,6 +156,7 @@ function refuseProfilingClusters(args: Pick<ParsedArgs, 'profile' | 'clinic'>, l
 
 /** The driver in words, e.g. `locust (FastHttpUser, 2 workers)`. */
 export function describeDriver(options: Pick<RunOptions, 'driver' | 'locustWorkers' | 'locustUser'>): string {
+  if (options.driver === 'wrk') return `wrk (C, ${WRK.threads} thread${WRK.threads === 1 ? '' : 's'})`;
   if (options.driver !== 'locust') return options.driver;
   const user = options.locustUser === 'story' ? 'HttpUser, 0.5 s think time' : 'FastHttpUser';
   const workers = options.locustWorkers > 0 ? `, master + ${options.locustWorkers} worker${options.locustWorkers > 1 ? 's' : ''}` : '';

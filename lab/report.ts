@@ -37,7 +37,7 @@ const COMMON: readonly Column[] = [NAME, CONNS, RPS, SPREAD, P50, P99, ERRORS];
 function siteColumns(counters: NonNullable<Lesson['site']>['counters']): Column[] {
   return [
     NAME, CONNS, RPS, SPREAD,
-    { title: 'MB/s', width: 7, value: (v) => cell(v.bytesPerSec / 1e6, 1), legend: 'response bytes per second (autocannon: headers included)' },
+    { title: 'MB/s', width: 7, value: (v) => cell(v.bytesPerSec / 1e6, 1), legend: 'response bytes per second (autocannon counts headers too; wrk and Locust the bodies)' },
     P50, P99, ERRORS, CPU, GC, ALLOC, RSS,
     { title: 'buffers MiB', width: 12, value: (v) => cell(v.memory?.arrayBuffersMb ?? null, 1), legend: 'peak memory in Buffers, outside the JS heap (where whole files land)' },
     ...counters.map((counter): Column => ({
@@ -169,6 +169,8 @@ export function printHeader(t: Terminal, lesson: Lesson, options: RunOptions, he
   for (const item of lesson.watch) t.line(t.paint('dim', `  watch: ${item}`));
   const params = Object.entries(options.params).map(([k, v]) => `${k}=${v}`).join(' ');
   t.line(t.paint('dim', `  run: ${params || 'no params'} · ${options.connections} connections · warm-up ${options.warmup} s · ${options.duration} s measured per point in ${options.rounds} round${options.rounds === 1 ? '' : 's'} · driver ${describeDriver(options)}${options.quick ? ' · quick' : ''}`));
+  const { driverChoice } = options;
+  if (driverChoice.why !== null) t.line(t.paint(driverChoice.by === 'fallback' ? 'yellow' : 'dim', `  driver: ${driverChoice.why}`));
 }
 
 export function printResults(t: Terminal, lesson: Lesson, record: RunRecord, recordFile: string, gallery: string | null): void {

@@ -96,6 +96,7 @@ export async function runLesson(lesson: Lesson, options: RunOptions, io: RunIo, 
     // of the law, against 87–96% unprofiled.
     notes.push(`profiled with --profile ${options.profile}: this lesson's bands were set on unprofiled servers, and the CPU profilers' cost can move req/s out of them; judge the verdict without --profile`);
   }
+  if (options.driverChoice.by === 'fallback' && options.driverChoice.why !== null) notes.push(`driver: ${options.driverChoice.why}`);
   const opened: OpenPoint[] = [];
   let ceilingPoint: OpenPoint | null = null;
   const passAbort = new AbortController();

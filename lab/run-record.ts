@@ -6,7 +6,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import type { Params } from '../core/params.js';
 import type { Outcome } from '../core/checks.js';
 import type { PointFigures, RoundFigures } from '../core/verdict.js';
-import type { DriverName, ProfileChoice } from '../core/run-options.js';
+import type { DriverName, ProfileChoice, RunOptions } from '../core/run-options.js';
 import type { Timeline } from '../server/timeline.js';
 import type { ProfilerName } from './server-process.js';
 import type { TopFrame } from './top-frames.js';
@@ -98,6 +98,8 @@ export interface RunRecord {
     connections: number;
     quick: boolean;
     driver: DriverName;
+    /** How the driver was chosen (RunOptions.driverChoice); records before wrk lack it. */
+    driverChosenBy?: RunOptions['driverChoice']['by'];
     /** What was profiled (`--profile`); records before it have only `flamegraph`. */
     profile?: ProfileChoice;
     /** Whether CPU was profiled (0x and V8's sampler). */

@@ -5,6 +5,7 @@ import type { DriverName, LocustUser } from '../core/run-options.js';
 import { autocannonDriver } from './autocannon-driver.js';
 import type { LoadDriver } from './load-driver.js';
 import { createLocustDriver } from './locust-driver.js';
+import { wrkDriver } from './wrk-driver.js';
 
 /** Each lesson's locustfile, by convention: `02-held-lock` → `lesson_02_held_lock.py`. */
 export function locustfileFor(lesson: Pick<Lesson, 'slug'>): string {
@@ -23,5 +24,6 @@ export function createDriver(
   if (options.driver === 'locust') {
     return createLocustDriver({ locustfile: locustfileFor(lesson), workers: options.locustWorkers, userModel: options.locustUser });
   }
+  if (options.driver === 'wrk') return wrkDriver;
   return autocannonDriver;
 }

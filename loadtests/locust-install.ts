@@ -30,3 +30,13 @@ export function findLocust(envPath = process.env.PATH ?? ''): LocustInstall {
   }
   throw new HotpathError('E_TOOL_MISSING', LOCUST_INSTALL_HINT);
 }
+
+/** Whether `locust` is on PATH (for what only reports on it, such as the bench). */
+export function locustInstalled(envPath = process.env.PATH ?? ''): boolean {
+  try {
+    findLocust(envPath);
+    return true;
+  } catch {
+    return false;
+  }
+}

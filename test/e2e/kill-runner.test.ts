@@ -48,6 +48,8 @@ const MOMENTS: Moment[] = [
   { name: 'with PostgreSQL, measuring', args: ['8', '--db', 'postgres', '--no-flamegraph'], after: /connect-per-request\s+round 1\//, jitterMs: 1_000 },
   { name: 'lesson 9, a timed command running', args: ['9'], after: /round 1\/2/, jitterMs: 1_500, quick: ['--quick'] },
   { name: 'with Locust, measuring', args: ['2', '--driver', 'locust'], after: /held-mutex\s+round 1\//, jitterMs: 1_500 },
+  // wrk cannot watch its runner: its own -d (2 s past the window) ends it.
+  { name: 'with wrk, measuring', args: ['2', '--driver', 'wrk'], after: /held-mutex\s+round 1\//, jitterMs: 1_000 },
 ];
 
 describe('kill -9 of the runner at many moments: nothing is left behind', { timeout: 120_000 }, () => {

@@ -12,7 +12,7 @@ import { findLesson, lessons } from '../../lessons/catalog.js';
 import { autocannonDriver } from '../../loadtests/autocannon-driver.js';
 import { locustfileFor } from '../../loadtests/drivers.js';
 import { createLocustDriver, LAUNCHER, LOCUSTFILES_DIR } from '../../loadtests/locust-driver.js';
-import { findLocust } from '../../loadtests/locust-install.js';
+import { findLocust, locustInstalled } from '../../loadtests/locust-install.js';
 import { createApp } from '../../server/app.js';
 import { listen } from '../helpers/listen.js';
 import { leftovers, locustLauncherPids, removeTestHomes, runCli, startCli, waitFor } from '../helpers/run-cli.js';
@@ -27,14 +27,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const haveLocust = (() => {
-  try {
-    findLocust();
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const haveLocust = locustInstalled();
 
 afterAll(removeTestHomes);
 

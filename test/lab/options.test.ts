@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs, parseLessonNumber, resolveRunOptions } from '../../lab/options.js';
+import { parseCliArgs, parseLessonNumber, resolveDriver, resolveRunOptions } from '../../lab/options.js';
 import { findLesson } from '../../lessons/catalog.js';
 
 const heldLock = findLesson(2)!;
@@ -14,6 +14,27 @@ describe('runner flags', () => {
     expect(resolveRunOptions(parseCliArgs(['2', '--quick', '--rounds', '5']), heldLock).rounds).toBe(5);
     const explicit = resolveRunOptions(parseCliArgs(['2', '--quick', '--duration', '5']), heldLock);
     expect(explicit.duration).toBe(5);
+  });
+
+  it('picks the driver: --driver, else the lesson\'s preferred one when installed, else autocannon saying why', () => {
+    const files = findLesson(5)!;
+    expect(resolveDriver('locust', files, true)).toEqual({ driver: 'locust', driverChoice: { by: 'flag', why: null } });
+    expect(resolveDriver(null, heldLock, true)).toEqual({ driver: 'autocannon', driverChoice: { by: 'default', why: null } });
+    const chosen = resolveDriver(null, files, true);
+    expect(chosen.driver).toBe('wrk');
+    expect(chosen.driverChoice).toMatchObject({ by: 'lesson', why: expect.stringMatching(/^lesson 5 uses it when installed: /) });
+    const fallback = resolveDriver(null, files, false);
+    expect(fallback.driver).toBe('autocannon');
+    expect(fallback.driverChoice).toMatchObject({ by: 'fallback', why: expect.stringMatching(/wrk is not installed \(`apt-get install -y wrk`\): autocannon may be the bottleneck/) });
+  });
+
+  it('gives a preferred driver its own connections, unless --connections says otherwise', () => {
+    const files = findLesson(5)!;
+    const preferred = files.load.preferredDriver!.connections!;
+    expect(preferred).not.toBe(files.load.connections);
+    expect(resolveRunOptions(parseCliArgs(['5', '--driver', 'wrk']), files).connections).toBe(preferred);
+    expect(resolveRunOptions(parseCliArgs(['5', '--driver', 'autocannon']), files).connections).toBe(files.load.connections);
+    expect(resolveRunOptions(parseCliArgs(['5', '--driver', 'wrk', '--connections', '3']), files).connections).toBe(3);
   });
 
   it('passes lesson parameters through validation', () => {
@@ -31,7 +52,7 @@ describe('runner flags', () => {
     [['2', '--connections', '1001'], /from 1 to 1000/],
     [['2', '--connections', '2.5'], /integer/],
     [['2', '--frobnicate'], /Unknown option '--frobnicate'/],
-    [['2', '--driver', 'wrk'], /`--driver` to be one of autocannon, locust/],
+    [['2', '--driver', 'k6'], /`--driver` to be one of autocannon, locust, wrk/],
     [['2', '--locust-workers', '2'], /go with `--driver locust`/],
     [['2', '--driver', 'locust', '--locust-workers', '17'], /from 0 to 16/],
     [['2', '--driver', 'locust', '--locust-user', 'slow'], /fast, story/],

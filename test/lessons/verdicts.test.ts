@@ -233,10 +233,10 @@ describe('lesson 4 verdict', () => {
 describe('lesson 5 verdict', () => {
   const lesson = findLesson(5)!;
   const mean = siteBytes() / SITE_FILES.length;
-  const run = (cold: [number, number], warm: [number, number], hashed = mean, fastOpensPer304 = 0) =>
+  const run = (cold: [number, number], warm: [number, number], hashed = mean, fastOpensPer304 = 0, connections = 1) =>
     lesson.verdict({
       params: {},
-      connections: 1,
+      connections,
       thinkTimeMs: 0,
       ceiling: null,
       points: [
@@ -246,7 +246,7 @@ describe('lesson 5 verdict', () => {
         { ...point('readfile-sha1', warm[0], { workPerRequest: { bytesHashed: hashed, filesOpened: 1 } }), label: 'readfile-sha1@warm', revalidate: true },
         { ...point('stream-stat-etag', warm[1], { workPerRequest: { filesOpened: fastOpensPer304 } }), label: 'stream-stat-etag@warm', revalidate: true },
         { ...point('express-static', warm[1] * 0.95), label: 'express-static@warm', revalidate: true },
-      ],
+      ].map((p) => ({ ...p, connections })),
     });
 
   it('expects a cold tie, a warm-cache win of 2x or more, and the whole file hashed each time', () => {
@@ -258,6 +258,13 @@ describe('lesson 5 verdict', () => {
     expect(outcome(run([390, 370], [1600, 2400]))).toBe('disagrees'); // 1.5x warm
     expect(outcome(run([390, 370], [1600, 5600], mean / 2))).toBe('disagrees'); // hashed half a file?
     expect(outcome(run([390, 370], [1600, 5600], mean, 1))).toBe('disagrees'); // opened the file for a 304
+  });
+
+  it('with two requests in flight (wrk\'s default), a cold tie may lean the stream\'s way', () => {
+    expect(outcome(run([390, 500], [1600, 5600], mean, 0, 2))).toBe('agrees'); // 1.28x: the hash spared
+    expect(lesson.theory({ params: {}, connections: 2, thinkTimeMs: 0, cores: 2 }).headline).toMatch(/2 requests in flight: about a tie \(0\.7x–1\.5x\)/);
+    expect(outcome(run([390, 640], [1600, 5600], mean, 0, 2))).toBe('disagrees'); // 1.64x: more than a tie
+    expect(outcome(run([390, 250], [1600, 5600], mean, 0, 2))).toBe('disagrees'); // 0.64x: far behind
   });
 
   it('needs all six points', () => {
