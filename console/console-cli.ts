@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { EXIT, HotpathError } from '../core/errors.js';
 import { openPage } from '../lab/open-page.js';
 import { stopAllServers } from '../lab/server-process.js';
+import { exitWith } from '../lab/exit-with.js';
 import { startConsole } from './console-server.js';
 
 const USAGE = `usage: npm start [-- --port <n>] [--open]
@@ -51,14 +52,4 @@ async function main(argv: string[]): Promise<number> {
   return EXIT.agrees;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof HotpathError) {
-      process.stderr.write(`hotpath: ${error.message}\n`);
-      process.exit(error.exitCode);
-    }
-    process.stderr.write(`hotpath: internal error (a bug, please report it with this stack):\n${(error as Error).stack ?? String(error)}\n`);
-    void stopAllServers(0).finally(() => process.exit(EXIT.internal));
-  },
-);
+exitWith(main(process.argv.slice(2)));

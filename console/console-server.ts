@@ -133,6 +133,9 @@ export async function startConsole(options: { port?: number; token?: string } = 
   if (existsSync(uplot)) app.use('/vendor/uplot', express.static(uplot, { index: false, fallthrough: false }));
   app.use(express.static(path.join(projectRoot, 'console', 'app'), { index: 'index.html', dotfiles: 'deny' }));
 
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end(); // no icon: and no error in the browser's console either
+  });
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });

@@ -2,13 +2,13 @@
 // load, exercise), its README rendered with marked, and its run history from the records.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { marked } from 'marked';
 import { projectRoot, resultsDir } from '../core/paths.js';
 import { everyLesson, isCommandLesson, type AnyLesson } from '../lessons/catalog.js';
 import { exerciseProgress, readProgress } from '../lab/progress.js';
 import { DRIVERS, PROFILE_CHOICES } from '../core/run-options.js';
 import { LIMITS } from '../core/defaults.js';
 import { fileUrl } from './file-urls.js';
+import { readmeToHtml } from './readme-html.js';
 
 export interface LessonSummary {
   id: number;
@@ -42,7 +42,7 @@ export async function lessonDetail(lesson: AnyLesson): Promise<Record<string, un
     title: lesson.title,
     story: lesson.story,
     params: lesson.params.map((spec) => ({ ...spec })),
-    readmeHtml: await marked.parse(readme),
+    readmeHtml: readmeToHtml(readme, lesson.slug),
     hasExercise: lesson.exercise !== undefined,
   };
   if (isCommandLesson(lesson)) return { ...common, kind: 'command', steps: lesson.steps.map((s) => ({ name: s.name, summary: s.summary })), runs: lesson.runs, quickRuns: lesson.quickRuns };

@@ -10,6 +10,11 @@ const state = {
   view: null, // what the page shows: { kind: 'lessons' } | { kind: 'lesson', id, detail }
 };
 
+/** Children without the nulls that stand for "nothing here" (replaceChildren would print them). */
+function nodes(...children) {
+  return children.flat().filter((child) => child !== null && child !== undefined && child !== false);
+}
+
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -55,7 +60,8 @@ events.addEventListener('progress', (e) => {
   const data = JSON.parse(e.data);
   const run = runOf(data.id);
   run.points.set(data.label, { phase: data.phase, elapsed: data.elapsedSec, total: data.totalSec, rps: data.rps });
-  addSample(run, data.label, data.atMs, data.rps);
+  // The chart shows what is measured: warm-ups run at other connections, and are not.
+  if (data.phase !== 'warm-up' && data.rps > 0) addSample(run, data.label, data.atMs, data.rps);
   refreshPoints(data.id);
 });
 events.addEventListener('point', (e) => {
@@ -107,48 +113,41 @@ function addSample(run, label, atMs, rps) {
 
 const PALETTE = ['#0b6bcb', '#c62828', '#1a7f37', '#9a6700', '#6f42c1', '#0a7480', '#b35900', '#555'];
 
-function drawChart(run) {
-  const box = document.getElementById('chart');
-  if (!box || typeof uPlot === 'undefined' || run !== state.runs.get(box.dataset.run)) return;
-  const labels = [...run.series.keys()];
-  const times = [...run.times].sort((a, b) => a - b);
-  const data = [times, ...labels.map((label) => times.map((t) => run.series.get(label).get(t) ?? null))];
+/**
+ * Draws `series` (label → Map(second → value)) into the box `boxId` when it shows `run`: a line
+ * per label on one time axis, updated in place while the labels stay the same.
+ */
+function plotSeries(run, boxId, series, times, { height, yAxis, scale, lineWidth, spanGaps, note }) {
+  const box = document.getElementById(boxId);
+  if (!box || typeof uPlot === 'undefined' || run !== state.runs.get(box.dataset.run) || series.size === 0) return;
+  box.hidden = false;
+  const labels = [...series.keys()];
+  const sorted = [...times].sort((a, b) => a - b);
+  const data = [sorted, ...labels.map((label) => sorted.map((t) => series.get(label).get(t) ?? null))];
   if (box.plot && box.plot.series.length === labels.length + 1) {
     box.plot.setData(data);
     return;
   }
   box.plot?.destroy();
-  box.replaceChildren();
+  box.replaceChildren(...nodes(note ? el('div', { class: 'hint' }, note) : null));
   box.plot = new uPlot({
     width: box.clientWidth || 480,
-    height: 220,
-    scales: { x: { time: false } },
-    axes: [{ label: 's since Run' }, { label: 'req/s', size: 60 }],
-    series: [{ label: 's' }, ...labels.map((label, i) => ({ label, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: false, points: { size: 4 } }))],
+    height,
+    scales: { x: { time: false }, y: scale ?? {} },
+    axes: [{ label: 's since Run' }, { label: yAxis, size: 70 }],
+    series: [{ label: 's' }, ...labels.map((label, i) => ({ label, stroke: PALETTE[i % PALETTE.length], width: lineWidth, spanGaps, points: { size: 5 } }))],
   }, data, box);
 }
 
-// ---- the lock timeline (lock lessons): requests waiting for the lock, per variant, round by round ----
+function drawChart(run) {
+  // req/s on a log scale: a held lock's 20 and a free route's thousands on one chart; a variant's
+  // rounds joined by a line across the other variants' turns.
+  plotSeries(run, 'chart', run.series, run.times, { height: 220, yAxis: 'req/s (log scale)', scale: { distr: 3, log: 10 }, lineWidth: 2, spanGaps: true });
+}
+
+// The lock timeline (lock lessons): requests waiting for the lock, per variant, round by round.
 function drawLockChart(run) {
-  const box = document.getElementById('lock-chart');
-  if (!box || typeof uPlot === 'undefined' || run !== state.runs.get(box.dataset.run) || run.lock.size === 0) return;
-  box.hidden = false;
-  const labels = [...run.lock.keys()];
-  const times = [...run.lockTimes].sort((a, b) => a - b);
-  const data = [times, ...labels.map((label) => times.map((t) => run.lock.get(label).get(t) ?? null))];
-  if (box.plot && box.plot.series.length === labels.length + 1) {
-    box.plot.setData(data);
-    return;
-  }
-  box.plot?.destroy();
-  box.replaceChildren(el('div', { class: 'hint' }, 'requests waiting for the lock (sampled in each measured window)'));
-  box.plot = new uPlot({
-    width: box.clientWidth || 480,
-    height: 160,
-    scales: { x: { time: false } },
-    axes: [{ label: 's since Run' }, { label: 'waiting', size: 60 }],
-    series: [{ label: 's' }, ...labels.map((label, i) => ({ label, stroke: PALETTE[i % PALETTE.length], width: 1.5, spanGaps: false }))],
-  }, data, box);
+  plotSeries(run, 'lock-chart', run.lock, run.lockTimes, { height: 160, yAxis: 'waiting', lineWidth: 1.5, spanGaps: false, note: 'requests waiting for the lock (sampled in each measured window)' });
 }
 
 function refreshPoints(id) {
@@ -203,7 +202,9 @@ async function showLesson(id) {
   if (detail.kind === 'load') {
     form.append(...field('driver', el('select', { id: 'opt-driver' }, el('option', { value: '' }, detail.load.preferredDriver ? `lesson's choice (${detail.load.preferredDriver.driver} if installed)` : 'autocannon (default)'),
       detail.choices.drivers.map((d) => el('option', { value: d }, d)))));
-    form.append(...field('connections', el('input', { type: 'number', id: 'opt-connections', min: detail.choices.limits.connections[0], max: detail.choices.limits.connections[1], placeholder: String(detail.load.connections) }),
+    const preferred = detail.load.preferredDriver;
+    const defaultConnections = preferred?.connections !== undefined ? `${detail.load.connections} (${preferred.connections} with ${preferred.driver})` : String(detail.load.connections);
+    form.append(...field('connections', el('input', { type: 'number', id: 'opt-connections', min: detail.choices.limits.connections[0], max: detail.choices.limits.connections[1], placeholder: defaultConnections }),
       `${detail.choices.limits.connections[0]}–${detail.choices.limits.connections[1]}`));
     form.append(...field('profile', el('select', { id: 'opt-profile' }, el('option', { value: '' }, `lesson's default (${detail.profile})`), detail.choices.profiles.map((p) => el('option', { value: p }, p)))));
   }
@@ -218,7 +219,7 @@ async function showLesson(id) {
       el('button', { type: 'button', onclick: () => void tutor(detail, 'hint') }, 'Hint'),
       el('button', { type: 'button', onclick: () => void tutor(detail, 'reset') }, 'Reset')),
     el('pre', { class: 'terminal', id: 'tutor', hidden: true })) : null;
-  main.replaceChildren(
+  main.replaceChildren(...nodes(
     el('p', {}, el('a', { href: '#/' }, '← lessons')),
     el('div', { class: 'lesson' },
       el('article', { class: 'readme', id: 'readme' }),
@@ -226,7 +227,7 @@ async function showLesson(id) {
         el('div', { class: 'panel' }, el('h2', {}, `Run lesson ${detail.id}`), form, el('div', { class: 'error', id: 'run-error' })),
         el('div', { class: 'panel', id: 'live' }),
         exercise,
-        el('div', { class: 'panel' }, el('h2', {}, 'Runs of this lesson'), el('div', { id: 'history' }, el('span', { class: 'dim' }, 'loading…')))));
+        el('div', { class: 'panel' }, el('h2', {}, 'Runs of this lesson'), el('div', { id: 'history' }, el('span', { class: 'dim' }, 'loading…')))))));
   // The README is the project's own Markdown, rendered by the server (marked).
   document.getElementById('readme').innerHTML = detail.readmeHtml;
   refreshLive();
@@ -251,26 +252,29 @@ function refreshLive() {
   const stop = document.getElementById('stop-button');
   if (stop) stop.disabled = !(busy && state.current.lesson === state.view.id);
   if (!id) {
-    live.replaceChildren(el('h2', {}, 'Live'), el('p', { class: 'dim' }, busy ? `lesson ${state.current.lesson} is running` : 'Press Run: each variant\'s req/s appears here, second by second.'));
+    const idle = state.view.detail.kind === 'command'
+      ? 'Press Run: each step\'s runs appear here as they finish, then the table and the verdict.'
+      : 'Press Run: each variant\'s req/s appears here, second by second.';
+    live.replaceChildren(el('h2', {}, 'Live'), el('p', { class: 'dim' }, busy ? `lesson ${state.current.lesson} is running` : idle));
     return;
   }
   const run = state.runs.get(id);
   const end = run.finished;
   const verdictWord = !end ? 'running…' : end.type === 'run-stopped' ? 'stopped' : end.type === 'run-failed' ? 'failed'
     : !end.valid ? 'invalid' : end.verdict;
-  live.replaceChildren(
+  live.replaceChildren(...nodes(
     el('h2', {}, `Live · ${id}`),
     el('div', { class: `verdict ${verdictWord}`, id: 'verdict' }, end ? `verdict: ${verdictWord}` : 'running…'),
     end?.message ? el('div', { class: 'error' }, end.message) : null,
     end?.outcome ? el('div', {}, `exercise: ${end.outcome}`) : null,
     end?.pageUrl || end?.recordUrl ? el('p', {},
-      end.pageUrl ? el('a', { href: end.pageUrl, target: '_blank', id: 'compare-link' }, 'open the compare page') : null,
+      end.pageUrl ? el('a', { href: end.pageUrl, target: '_blank', id: 'compare-link' }, 'open the run\'s graphs (compare page)') : null,
       end.pageUrl && end.recordUrl ? ' · ' : null,
       end.recordUrl ? el('a', { href: end.recordUrl, target: '_blank' }, 'the record') : null) : null,
     el('div', { class: 'chart', id: 'chart', 'data-run': id }),
     el('div', { class: 'chart', id: 'lock-chart', 'data-run': id, hidden: true }),
     el('div', { class: 'points', id: 'points', 'data-run': id }),
-    el('pre', { class: 'terminal', id: 'terminal', 'data-run': id }, run.lines.join('\n') + (run.lines.length ? '\n' : '')));
+    el('pre', { class: 'terminal', id: 'terminal', 'data-run': id }, run.lines.join('\n') + (run.lines.length ? '\n' : ''))));
   drawChart(run);
   drawLockChart(run);
   refreshPoints(id);
@@ -331,6 +335,8 @@ async function checkExercise(detail) {
 }
 
 async function tutor(detail, action) {
+  // The CLI's --reset keeps the learner's version aside; still, ask before touching their file.
+  if (action === 'reset' && !window.confirm(`Put lessons/${detail.slug}/exercise.ts back to its start? Your version is kept aside (the output below says where).`)) return;
   const out = document.getElementById('tutor');
   out.hidden = false;
   try {

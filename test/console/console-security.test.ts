@@ -109,6 +109,31 @@ describe('the console guard', () => {
   );
 });
 
+describe('the event stream', () => {
+  it('resumes where a tab left off: Last-Event-ID gives what it missed, then the live events', async () => {
+    const before = consoleServer.events.emit('line', { id: 'test', text: 'one' }).id;
+    consoleServer.events.emit('line', { id: 'test', text: 'two' });
+    const received = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: consoleServer.port, path: '/api/events', headers: { cookie, 'last-event-id': String(before) } }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('three')) {
+            req.destroy();
+            resolve(text);
+          }
+        });
+        setTimeout(() => consoleServer.events.emit('line', { id: 'test', text: 'three' }), 50);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(received).not.toContain('"one"');
+    expect(received).toContain(`id: ${before + 1}\nevent: line\ndata: {"id":"test","text":"two"}`);
+    expect(received).toContain('"three"');
+  });
+});
+
 describe('the guard\'s rules', () => {
   it('names only this console: the loopback names, on its port', () => {
     expect(hostAllowed('localhost:8080', 8080)).toBe(true);

@@ -1,5 +1,8 @@
 // The browser's run request becomes the CLI's own flags; anything else is refused by name.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../core/paths.js';
 import { runRequestArgv } from '../../console/run-request.js';
 
 describe('a run request', () => {
@@ -20,5 +23,11 @@ describe('a run request', () => {
     [{ lesson: 2, options: { clinic: 'doctor' } }, /Unknown option `clinic`/],
   ])('refuses %j', (body, message) => {
     expect(() => runRequestArgv(body)).toThrow(message);
+  });
+});
+
+describe('the console page', () => {
+  it('is JavaScript node can parse (served as is, nothing compiles it)', () => {
+    expect(() => execFileSync(process.execPath, ['--check', path.join(projectRoot, 'console', 'app', 'app.js')], { stdio: 'pipe' })).not.toThrow();
   });
 });
