@@ -2,7 +2,7 @@
 // API under /api/, the event stream, the run's files (records and graphs, nothing else) and the
 // app's own pages. Bound to 127.0.0.1 only.
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -162,9 +162,14 @@ export async function startConsole(options: { port?: number; token?: string } = 
     res.status(500).json({ error: `internal error: ${(error as Error).message}` });
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(options.port ?? 0, '127.0.0.1', () => resolve(s));
-    s.once('error', reject);
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE'
+        ? new HotpathError('E_USAGE', `port ${options.port} on 127.0.0.1 is in use: pick another with --port, or --port 0 for any free one`)
+        : error);
+    });
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
   return {

@@ -109,6 +109,12 @@ describe('the console guard', () => {
   );
 });
 
+describe('starting', () => {
+  it('on a port in use: a usage error that says what to do', async () => {
+    await expect(startConsole({ port: consoleServer.port })).rejects.toThrow(/port \d+ on 127\.0\.0\.1 is in use: pick another with --port/);
+  });
+});
+
 describe('the event stream', () => {
   it('resumes where a tab left off: Last-Event-ID gives what it missed, then the live events', async () => {
     const before = consoleServer.events.emit('line', { id: 'test', text: 'one' }).id;
