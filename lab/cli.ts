@@ -18,6 +18,7 @@ import { runLesson } from './run-lesson.js';
 import { serveLesson } from './serve-lesson.js';
 import { stopAllServers } from './server-process.js';
 import { Terminal } from './terminal.js';
+import { exitWith } from './exit-with.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseCliArgs(argv);
@@ -122,14 +123,4 @@ function exitCodeOf(record: Pick<RunRecord, 'status' | 'comparison'>): number {
   return comparison.verdict === 'agrees' ? EXIT.agrees : comparison.verdict === 'inconclusive' ? EXIT.inconclusive : EXIT.disagrees;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof HotpathError) {
-      process.stderr.write(`hotpath: ${error.message}\n`);
-      process.exit(error.exitCode);
-    }
-    process.stderr.write(`hotpath: internal error (a bug, please report it with this stack):\n${(error as Error).stack ?? String(error)}\n`);
-    void stopAllServers(0).finally(() => process.exit(EXIT.internal));
-  },
-);
+exitWith(main(process.argv.slice(2)));

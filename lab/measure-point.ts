@@ -31,6 +31,8 @@ export interface RunIo {
   diagnostics: (line: string) => void;
   /** Aborted by Ctrl+C. */
   signal?: AbortSignal;
+  /** Told of each measured round as it ends (the console streams its figures and lock timeline). */
+  onRound?: (label: string, round: RoundRecord) => void;
 }
 
 export interface PointResult {
@@ -210,6 +212,7 @@ export async function measureRound(open: OpenPoint, slot: RoundInput): Promise<R
   throwIfAborted(io.signal);
   const record = { ...roundRecord(load, before ?? fallback, after, drained), machineCpuPct: machine };
   open.rounds.push(record);
+  io.onRound?.(point.label, record);
   return record;
 }
 

@@ -4,10 +4,10 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from '../core/paths.js';
 
-/** Opens `file` (relative to the project root, or absolute); returns a line saying what happened. */
+/** Opens `file` (relative to the project root, absolute, or an http:// URL); returns a line saying what happened. */
 export function openPage(file: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   if (env.CI === 'true') return Promise.resolve('--open: not opened in CI');
-  const absolute = path.isAbsolute(file) ? file : path.join(projectRoot, file);
+  const absolute = /^http:\/\//.test(file) || path.isAbsolute(file) ? file : path.join(projectRoot, file);
   const opener = process.platform === 'darwin' ? 'open' : 'xdg-open';
   return new Promise((resolve) => {
     const child = spawn(opener, [absolute], { detached: true, stdio: 'ignore', env });

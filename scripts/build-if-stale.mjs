@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = path.join(root, 'dist', '.build-ok');
-const SOURCE_DIRS = ['core', 'server', 'lessons', 'lab', 'loadtests', 'bench'];
+const SOURCE_DIRS = ['core', 'server', 'lessons', 'lab', 'loadtests', 'console', 'bench'];
 const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
 /**
  * A lesson's exercise and its copies (`exercise.ts`, `exercise.start.ts`, a test's

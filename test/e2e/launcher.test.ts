@@ -24,7 +24,7 @@ describe('the launcher (scripts/run-built.mjs)', { timeout: 120_000 }, () => {
   it('says the TypeScript does not compile, after tsc\'s own error, only when it does not (exit 2)', () => {
     const copy = mkdtempSync(path.join(os.tmpdir(), 'hotpath-test-'));
     copies.push(copy);
-    for (const item of ['core', 'server', 'lessons', 'lab', 'loadtests', 'bench', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']) {
+    for (const item of ['core', 'server', 'lessons', 'lab', 'loadtests', 'console', 'bench', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']) {
       cpSync(path.join(projectRoot, item), path.join(copy, item), { recursive: true, filter: (source) => !source.includes(`${path.sep}exercise.copy-`) });
     }
     symlinkSync(path.join(projectRoot, 'node_modules'), path.join(copy, 'node_modules'));
